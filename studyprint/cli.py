@@ -1,0 +1,82 @@
+"""The command line: a thin layer over pipeline.build(); main(argv) returns the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import ROOT, html, pipeline, poster
+from .errors import UserError
+
+DESCRIPTION = """\
+Build print-ready PDFs from article sources (YAML): for each NAME.yaml a typeset
+handout DIR/NAME-handout.pdf and a one-page poster DIR/NAME-poster.pdf.
+With no SOURCE, builds every source/*.yaml into dist/."""
+
+EPILOG = """\
+exit status: 0 built (or checked), 1 bad input (each problem printed as
+path:line:column: message), 2 wrong usage.
+examples:
+  python build.py                                  every source/*.yaml -> dist/
+  python build.py source/a.yaml --out out --only poster
+  python build.py --check                          validate, write nothing"""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+                   help="article YAML files (default: source/*.yaml)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/)")
+    p.add_argument("--only", choices=pipeline.KINDS, help="build only the handout or only the poster")
+    p.add_argument("--check", action="store_true", help="validate the sources and write nothing")
+    p.add_argument("--paper", choices=sorted(html.PAPERS), default="A4",
+                   help="the handout's paper (default A4)")
+    p.add_argument("--poster-size", choices=list(poster.POSTER_SIZES), default="A3",
+                   help="the poster's paper (default A3)")
+    p.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait",
+                   help="the poster's orientation")
+    p.add_argument("--no-strict", dest="strict", action="store_false",
+                   help="let WeasyPrint warnings pass (by default any warning fails the build)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    return p
+
+
+def default_sources() -> list[Path]:
+    return sorted((ROOT / "source").glob("*.yaml"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as e:  # argparse: --help (0) or a usage error (2)
+        return int(e.code or 0)
+    sources = args.sources or default_sources()
+    if not sources:
+        print("build.py: no sources: give SOURCE files or put them in source/*.yaml", file=sys.stderr)
+        return 2
+    options = pipeline.Options(
+        out=args.out or ROOT / "dist",
+        kinds=(args.only,) if args.only else pipeline.KINDS,
+        paper=args.paper,
+        poster_size=args.poster_size,
+        orientation=args.orientation,
+        strict=args.strict,
+    )
+    try:
+        if args.check:
+            pipeline.check_collisions(sources)
+            pipeline.read_sources(sources)
+            if not args.quiet:
+                print(f"{len(sources)} source(s) OK")
+            return 0
+        outputs = pipeline.build(sources, options)
+    except UserError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    if not args.quiet:
+        for output in outputs:
+            print(f"{pipeline.shown_path(output.path)}  {output.pages} page(s)")
+    return 0

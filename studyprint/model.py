@@ -1,0 +1,254 @@
+"""Stage 2: validate a YAML node tree into a typed Article, collecting every problem with its position."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import fonts
+from .errors import Problem, UserError
+
+MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
+MAX_SECTIONS = 100
+LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[str, ...]
+    subheading: str | None = None
+    poster_line: str | None = None
+
+
+@dataclass(frozen=True)
+class PosterText:
+    title: str | None = None
+    tagline: str | None = None
+    footer: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    name: str  # the source file's stem: names the outputs
+    title: str
+    authors: tuple[Author, ...]
+    sections: tuple[Section, ...]
+    subtitle: str | None = None
+    date: datetime.date | None = None
+    lang: str = "zh-CN"
+    intro: tuple[str, ...] = ()
+    editor: str | None = None
+    poster: PosterText = PosterText()
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Callable[[Validator, Node, str], Any]
+    required: bool = False
+
+
+class Validator:
+    def __init__(self, shown: str, text: str) -> None:
+        self.shown = shown
+        self.text = text
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.shown, node.start_mark.line + 1, node.start_mark.column + 1, message))
+
+    def problem_at(self, index: int, message: str) -> None:
+        line = self.text.count("\n", 0, index) + 1
+        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        self.problems.append(Problem(self.shown, line, column, message))
+
+    def record(self, node: Node, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} must be a mapping of keys ({', '.join(_required(fields))}), not {_kind(node)}")
+            return None
+        values: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key not in fields:
+                self.problem(key_node, _unknown_key(key, fields))
+                continue
+            if _is_null(value_node):
+                if fields[key].required:
+                    self.problem(value_node if value_node.value else key_node, f"'{key}' is empty")
+                continue
+            value = fields[key].check(self, value_node, key)
+            if value is not None:
+                values[key] = value
+        seen = {str(k.value) for k, _ in node.value}
+        for key in _required(fields):
+            if key not in seen:
+                self.problem(node, f"missing required key '{key}' in {what}")
+        return values
+
+    def text_value(self, node: Node, key: str) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.problem(node, f"'{key}' must be text, not {_kind(node)}")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.problem(node, f"'{key}' is empty")
+            return None
+        if len(value) > MAX_TEXT_CHARS:
+            self.problem(node, f"'{key}' has {len(value):,} characters; the limit is {MAX_TEXT_CHARS:,} "
+                               "(split it into paragraphs)")
+            return None
+        self._check_characters(node, value)
+        return value
+
+    def _check_characters(self, node: ScalarNode, value: str) -> None:
+        for i, ch in enumerate(value):
+            if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r":
+                self.problem_at(self._char_index(node, value, i),
+                                f"control character U+{ord(ch):04X} is not allowed in text")
+        for i, ch in fonts.missing(value):
+            if unicodedata.category(ch) in ("Cc", "Cs"):
+                continue
+            self.problem_at(self._char_index(node, value, i), f"'{ch}' (U+{ord(ch):04X}) has no glyph in the fonts")
+
+    def _char_index(self, node: ScalarNode, value: str, i: int) -> int:
+        """Best position in the file of value[i]: exact for plain and quoted text without escapes."""
+        raw = self.text[node.start_mark.index:node.end_mark.index]
+        ch = value[i]
+        nth = value.count(ch, 0, i)
+        at = -1
+        for _ in range(nth + 1):
+            at = raw.find(ch, at + 1)
+            if at < 0:
+                return node.start_mark.index
+        return node.start_mark.index + at
+
+    def texts(self, node: Node, key: str) -> tuple[str, ...] | None:
+        items = self._items(node, key)
+        if items is None:
+            return None
+        values = [self.text_value(item, key) for item in items]
+        return tuple(v for v in values if v is not None)
+
+    @staticmethod
+    def records(fields: dict[str, Field], what: str, limit: int = MAX_SECTIONS):
+        def check(v: Validator, node: Node, key: str) -> tuple[dict[str, Any], ...] | None:
+            items = v._items(node, key)
+            if items is None:
+                return None
+            if len(items) > limit:
+                v.problem(node, f"'{key}' has {len(items)} entries; the limit is {limit}")
+                return None
+            found = [v.record(item, fields, what) for item in items]
+            return tuple(f for f in found if f is not None)
+        return check
+
+    def _items(self, node: Node, key: str) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"'{key}' must be a list (lines starting with '- '), not {_kind(node)}")
+            return None
+        if not node.value:
+            self.problem(node, f"'{key}' is empty; give at least one entry")
+            return None
+        return node.value
+
+    def date_value(self, node: Node, key: str) -> datetime.date | None:
+        try:
+            if isinstance(node, ScalarNode):
+                return datetime.date.fromisoformat(str(node.value).strip())
+        except ValueError:
+            pass
+        self.problem(node, f"'{key}' must be an ISO date like 2024-06-18")
+        return None
+
+    def lang_value(self, node: Node, key: str) -> str | None:
+        value = self.text_value(node, key)
+        if value is not None and not LANG.match(value):
+            self.problem(node, f"'{key}' must be a language tag like zh-CN, not '{value}'")
+            return None
+        return value
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"the text '{str(node.value)[:20]}'"
+
+
+def _required(fields: dict[str, Field]) -> list[str]:
+    return [k for k, f in fields.items() if f.required]
+
+
+def _unknown_key(key: str, fields: dict[str, Field]) -> str:
+    near = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+    if near:
+        return f"unknown key '{key}'; did you mean '{near[0]}'?"
+    return f"unknown key '{key}'; expected one of: {', '.join(fields)}"
+
+
+TEXT = Field(Validator.text_value)
+AUTHOR_FIELDS = {
+    "name": Field(Validator.text_value, required=True),
+    "affiliation": TEXT,
+    "address": TEXT,
+}
+SECTION_FIELDS = {
+    "heading": Field(Validator.text_value, required=True),
+    "subheading": TEXT,
+    "paragraphs": Field(Validator.texts, required=True),
+    "poster_line": TEXT,
+}
+POSTER_FIELDS = {"title": TEXT, "tagline": TEXT, "footer": TEXT}
+ARTICLE_FIELDS = {
+    "title": Field(Validator.text_value, required=True),
+    "subtitle": TEXT,
+    "authors": Field(Validator.records(AUTHOR_FIELDS, "an author"), required=True),  # type: ignore[arg-type]
+    "date": Field(Validator.date_value),
+    "lang": Field(Validator.lang_value),
+    "intro": Field(Validator.texts),
+    "sections": Field(Validator.records(SECTION_FIELDS, "a section"), required=True),  # type: ignore[arg-type]
+    "editor": TEXT,
+    "poster": Field(lambda v, node, key: v.record(node, POSTER_FIELDS, "'poster'")),
+}
+
+
+def validate(root: Node, text: str, shown: str, name: str) -> Article:
+    """Turn a source's node tree into an Article, or raise UserError listing every problem."""
+    v = Validator(shown, text)
+    if not isinstance(root, MappingNode):
+        v.problem(root, f"a source must be a mapping of keys (title:, authors:, sections:), not {_kind(root)}")
+        raise UserError(v.problems)
+    values = v.record(root, ARTICLE_FIELDS, "the source")
+    if v.problems or values is None:
+        raise UserError(sorted(v.problems))
+    return Article(
+        name=name,
+        title=values["title"],
+        subtitle=values.get("subtitle"),
+        authors=tuple(Author(**a) for a in values["authors"]),
+        date=values.get("date"),
+        lang=values.get("lang", "zh-CN"),
+        intro=values.get("intro", ()),
+        sections=tuple(Section(**s) for s in values["sections"]),
+        editor=values.get("editor"),
+        poster=PosterText(**values.get("poster", {})),
+    )
