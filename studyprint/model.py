@@ -81,10 +81,13 @@ class Validator:
             self.problem(node, f"{what} must be a mapping of keys ({', '.join(_required(fields))}), not {_kind(node)}")
             return None
         values: dict[str, Any] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key not in fields:
-                self.problem(key_node, _unknown_key(key, fields))
+                near = _near_miss(key, fields)
+                suggested.update(near)
+                self.problem(key_node, _unknown_key(key, near, fields))
                 continue
             if _is_null(value_node):
                 if fields[key].required:
@@ -95,7 +98,7 @@ class Validator:
                 values[key] = value
         seen = {str(k.value) for k, _ in node.value}
         for key in _required(fields):
-            if key not in seen:
+            if key not in seen and key not in suggested:  # "did you mean" already names it
                 self.problem(node, f"missing required key '{key}' in {what}")
         return values
 
@@ -198,8 +201,11 @@ def _required(fields: dict[str, Field]) -> list[str]:
     return [k for k, f in fields.items() if f.required]
 
 
-def _unknown_key(key: str, fields: dict[str, Field]) -> str:
-    near = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+def _near_miss(key: str, fields: dict[str, Field]) -> list[str]:
+    return difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+
+
+def _unknown_key(key: str, near: list[str], fields: dict[str, Field]) -> str:
     if near:
         return f"unknown key '{key}'; did you mean '{near[0]}'?"
     return f"unknown key '{key}'; expected one of: {', '.join(fields)}"
@@ -239,7 +245,7 @@ def validate(root: Node, text: str, shown: str, name: str) -> Article:
         raise UserError(v.problems)
     values = v.record(root, ARTICLE_FIELDS, "the source")
     if v.problems or values is None:
-        raise UserError(sorted(v.problems))
+        raise UserError(sorted(v.problems, key=lambda p: (p.line or 0, p.column or 0)))
     return Article(
         name=name,
         title=values["title"],
