@@ -9,8 +9,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import yaml
-
 from conftest import SOURCE, pdf_text, run_build
+
 from studyprint import ROOT
 
 A4 = (595.28, 841.89)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from conftest import run_build
+from conftest import pdf_text, run_build
 
 GOOD = """\
 title: 标题
@@ -113,5 +112,4 @@ def test_text_is_printed_literally(tmp_path):
     text = GOOD.replace("      - 正文。", "      - '正文<b>粗</b>{{ title }}&amp;'")
     result, _, out = build_text(tmp_path, text)
     assert result.code == 0, result.err
-    from conftest import pdf_text
     assert "正文<b>粗</b>{{ title }}&amp;" in "".join(pdf_text(out / "x-handout.pdf"))
