@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install what the project needs on Debian 12 (as root): the libraries WeasyPrint loads, the four PDF
+# engines the tests compare, and the Python packages. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1
+  libharfbuzz-subset0   # WeasyPrint subsets fonts with it; without it, fontTools: ~30x slower with CJK fonts
+  poppler-utils mupdf-tools ghostscript   # pdftoppm, mutool, gs: the tests render every page with each
+)
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python -m pip install -q --disable-pip-version-check -e ".[test]"
