@@ -1,0 +1,50 @@
+"""Strict by default: any WeasyPrint warning fails the build, with the warning in the message (issue 2)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SOURCE, run_build
+
+from studyprint import html
+from studyprint.pipeline import shown_path
+
+UNKNOWN_PROPERTY = "<style>p { colour: red; }</style>"
+
+
+@pytest.fixture
+def warning_layout(monkeypatch):
+    """Templates that add a CSS property WeasyPrint does not know (it only logs a warning for it)."""
+    render = html.render
+
+    def render_with_bad_css(*args, **kwargs):
+        return render(*args, **kwargs).replace("</head>", UNKNOWN_PROPERTY + "</head>")
+
+    monkeypatch.setattr(html, "render", render_with_bad_css)
+
+
+def test_a_weasyprint_warning_fails_the_build(tmp_path, warning_layout):
+    result = run_build(SOURCE, "--out", tmp_path / "out", "--only", "poster")
+    assert result.code == 1
+    assert result.err.startswith(f"{shown_path(SOURCE)}: poster: WeasyPrint warning: Ignored `colour: red`")
+    assert result.err.rstrip().endswith("(warnings fail the build; --no-strict allows them)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_strict_lets_warnings_pass(tmp_path, warning_layout):
+    result = run_build(SOURCE, "--out", tmp_path, "--only", "poster", "--no-strict", "-q")
+    assert (result.code, result.err) == (0, "")
+    assert (tmp_path / "six-principles-poster.pdf").stat().st_size > 10_000
+
+
+def test_a_failed_build_leaves_earlier_pdfs_untouched(tmp_path, monkeypatch):
+    assert run_build(SOURCE, "--out", tmp_path, "-q").code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    render = html.render
+
+    def bad_poster(kind, *args, **kwargs):
+        page = render(kind, *args, **kwargs)
+        return page.replace("</head>", UNKNOWN_PROPERTY + "</head>") if kind == "poster" else page
+
+    monkeypatch.setattr(html, "render", bad_poster)
+    assert run_build(SOURCE, "--out", tmp_path).code == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
