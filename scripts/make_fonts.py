@@ -10,7 +10,8 @@ The repertoire (fonts/repertoire.txt, written by this script) is every character
 (2013, the 8105 characters with a kTGH value in Unihan), every character of GB 2312, and the
 punctuation, digits, Latin letters and symbols listed in EXTRA_RANGES.
 
-usage: apt-get install fonts-noto-cjk unicode-data && python scripts/make_fonts.py
+usage: apt-get install fonts-noto-cjk unicode-data && python scripts/make_fonts.py [--out DIR]
+(default DIR: fonts/; the output is byte-identical from run to run)
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def cid_equals_gid(font: TTFont) -> bool:
     return all(name == ".notdef" or name == f"cid{gid:05d}" for gid, name in enumerate(order))
 
 
-def make_face(out_name: str, ttc: str, index: int, codepoints: set[int]) -> None:
+def make_face(out: Path, out_name: str, ttc: str, index: int, codepoints: set[int]) -> None:
     font = TTFont(NOTO / ttc, fontNumber=index, recalcTimestamp=False)
     if "SC" not in font["name"].getDebugName(4):
         sys.exit(f"{ttc} face {index} is {font['name'].getDebugName(4)}, not the SC face")
@@ -114,17 +115,19 @@ def make_face(out_name: str, ttc: str, index: int, codepoints: set[int]) -> None
     subsetter.subset(font)
     if not cid_equals_gid(font):
         sys.exit(f"{out_name}: CIDs differ from glyph ids after subsetting")
-    font.save(FONTS / out_name)
+    font.save(out / out_name)
 
 
 def main() -> int:
+    out = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else FONTS
+    out.mkdir(parents=True, exist_ok=True)
     codepoints = repertoire()
-    (FONTS / "repertoire.txt").write_text(
+    (out / "repertoire.txt").write_text(
         "".join(chr(cp) for cp in sorted(codepoints) if cp >= 0x21) + "\n", encoding="utf-8"
     )
     for out_name, ttc, index in FACES:
-        make_face(out_name, ttc, index, codepoints)
-        data = (FONTS / out_name).read_bytes()
+        make_face(out, out_name, ttc, index, codepoints)
+        data = (out / out_name).read_bytes()
         print(f"{out_name}  {len(data):>9} bytes  sha256 {hashlib.sha256(data).hexdigest()}")
     return 0
 
