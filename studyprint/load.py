@@ -1,20 +1,26 @@
 """Stage 1: read a source file into a YAML node tree that keeps every value's position.
 
 Refuses, with a position, what PyYAML would accept silently or dangerously: duplicate keys,
-anchors and aliases (the "billion laughs"), non-UTF-8 encodings, oversized files.
+anchors and aliases (the "billion laughs"), deep nesting, non-UTF-8 encodings, binary files,
+oversized files.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
+import unicodedata
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .errors import Problem, UserError
 
-MAX_SOURCE_BYTES = 2_000_000
+MAX_SOURCE_BYTES = 1_000_000  # about 300 pages of handout; a study article is 10-50 KB
+MAX_DEPTH = 20  # nesting of lists and mappings; a valid source needs 4
 
 
 class _Reject(Exception):
@@ -24,7 +30,11 @@ class _Reject(Exception):
 
 
 class _StrictComposer(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and anchors instead of expanding them."""
+    """SafeLoader that refuses aliases, anchors and deep nesting instead of expanding them."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         event = self.peek_event()
@@ -33,49 +43,119 @@ class _StrictComposer(yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _Reject(event.start_mark, f"anchors (&{anchor}) are not allowed in a source")
+        if isinstance(event, yaml.CollectionStartEvent):
+            if self._depth >= MAX_DEPTH:
+                raise _Reject(event.start_mark, f"lists and mappings are nested more than {MAX_DEPTH} deep")
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
         return super().compose_node(parent, index)
+
+
+def _problem(shown: str, message: str) -> UserError:
+    return UserError([Problem(shown, None, None, message)])
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is too big (without reading it all)."""
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
+            info = os.fstat(f.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise _problem(shown, "is a folder, not a source file")
+            if not stat.S_ISREG(info.st_mode):
+                raise _problem(shown, "is not a regular file")
+            data = f.read(MAX_SOURCE_BYTES + 1)
+    except OSError as e:
+        raise _problem(shown, f"cannot read the file: {e.strerror or e}") from None
+    if len(data) > MAX_SOURCE_BYTES:
+        size = max(info.st_size, len(data))
+        raise _problem(shown, f"the file is {size:,} bytes; a source may be at most {MAX_SOURCE_BYTES:,} bytes")
+    return data
 
 
 def read_text(path: Path, shown: str) -> str:
     """Decode a source as UTF-8 (a BOM is allowed), naming the encoding when it is not."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise UserError([Problem(shown, None, None, f"cannot read the file: {e.strerror}")]) from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise UserError([Problem(shown, None, None,
-                                 f"the file is {len(data):,} bytes; a source may be at most "
-                                 f"{MAX_SOURCE_BYTES:,} bytes")])
+    return decode(read_bytes(path, shown), shown)
+
+
+def decode(data: bytes, shown: str) -> str:
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise _problem(shown, _convert_hint("UTF-32", shown))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data):
-        raise UserError([Problem(shown, None, None, _convert_hint("UTF-16", shown))])
+        raise _problem(shown, _convert_hint("UTF-16", shown))
+    if b"\0" in data:
+        at = data.index(b"\0")
+        line, column = _byte_position(data, at)
+        raise UserError([Problem(shown, line, column,
+                                 f"the file contains a NUL byte (byte offset {at}): it is not a text file; "
+                                 "a source is a YAML text file saved as UTF-8")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        if _decodes_as(data, "gb18030"):
+        line, column = _byte_position(data, e.start)
+        if _looks_gbk(data, e.start):
             message = _convert_hint("GBK/GB18030", shown)
         else:
-            message = f"invalid UTF-8 at byte offset {e.start} (byte 0x{data[e.start]:02x}); save the file as UTF-8"
+            message = (f"invalid UTF-8 at byte offset {e.start} (byte 0x{data[e.start]:02x}); "
+                       "save the file as UTF-8")
         raise UserError([Problem(shown, line, column, message)]) from None
+    odd = _ODD_BREAK.search(text)
+    if odd:
+        line, column = _char_position(text, odd.start())
+        raise UserError([Problem(shown, line, column, _ODD_BREAKS[odd.group()])])
     return text
 
 
+# Line breaks YAML counts but editors and our positions do not: refused so that every line number is right.
+_ODD_BREAKS = {
+    "\r": "a carriage return (U+000D) without a line feed (old Mac line endings); save the file with "
+          "Windows or Unix line endings",
+    "\x85": "next-line character U+0085 is not allowed in a source; use an ordinary line break",
+    "\u2028": "line separator U+2028 is not allowed in a source; use an ordinary line break",
+    "\u2029": "paragraph separator U+2029 is not allowed in a source; use an ordinary line break",
+}
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+def _byte_position(data: bytes, at: int) -> tuple[int, int]:
+    """Line and column (in characters, counting the valid UTF-8 before it) of byte offset at."""
+    start = data.rfind(b"\n", 0, at) + 1
+    line = data.count(b"\n", 0, at) + 1
+    if line == 1 and data.startswith(codecs.BOM_UTF8):
+        start = len(codecs.BOM_UTF8)
+    return line, len(data[start:at].decode("utf-8", errors="replace")) + 1
+
+
 def _looks_utf16(data: bytes) -> bool:
-    head = data[:200]
-    return len(head) >= 4 and head.count(0) >= len(head) // 4
+    """UTF-16 without a BOM: the ASCII of keys and indentation puts a zero in every other byte."""
+    head = data[:400]
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    return max(even, odd) >= pairs // 4 and min(even, odd) <= pairs // 50
 
 
-def _decodes_as(data: bytes, encoding: str) -> bool:
+def _looks_gbk(data: bytes, first_error: int) -> bool:
+    """GBK/GB18030 (Notepad's 'ANSI' on Chinese Windows): no UTF-8 text before the first error, and the
+    whole file decodes as GB18030 into mostly Chinese characters and punctuation."""
+    if not data[:first_error].isascii():
+        return False  # UTF-8 text with a damaged byte, not another encoding
     try:
-        data.decode(encoding)
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
         return False
-    return True
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    chinese = sum(1 for ch in wide if unicodedata.east_asian_width(ch) in ("W", "F"))
+    return chinese >= 0.8 * len(wide)
 
 
 def _convert_hint(encoding: str, shown: str) -> str:
-    source = "UTF-16" if encoding == "UTF-16" else "GBK"
+    source = "GBK" if encoding == "GBK/GB18030" else encoding
     return (f"the file looks like {encoding}, not UTF-8; convert it with "
             f"`iconv -f {source} -t UTF-8 {shown} > converted.yaml` or save it as UTF-8")
 
@@ -86,37 +166,67 @@ def compose(text: str, shown: str) -> Node:
         node = yaml.compose(text, Loader=_StrictComposer)
     except _Reject as e:
         raise UserError([_at(shown, e.mark, e.message)]) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere in a file
+        line, column = _char_position(text, e.position)
+        raise UserError([Problem(shown, line, column, _character_message(e.character))]) from None
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        reason = e.problem or e.context or "invalid YAML"
-        if "\t" in reason or "tab" in reason:
-            reason += " (indent with spaces, not tabs)"
-        raise UserError([_at(shown, mark, f"YAML syntax error: {reason}")]) from None
-    except yaml.YAMLError as e:
-        raise UserError([Problem(shown, None, None, f"YAML error: {e}")]) from None
+        raise UserError([_at(shown, e.problem_mark or e.context_mark, _syntax_message(e))]) from None
+    except yaml.YAMLError as e:  # not raised by PyYAML 6 for str input; kept as a safety net
+        raise _problem(shown, f"YAML error: {e}") from None
+    except RecursionError:
+        raise _problem(shown, f"lists and mappings are nested more than {MAX_DEPTH} deep") from None
     if node is None:
         raise UserError([Problem(shown, 1, 1, "the file is empty; a source needs at least "
                                                "'title', 'authors' and 'sections'")])
-    problems = list(_duplicate_keys(node, shown))
+    problems = sorted(_key_problems(node, shown))
     if problems:
         raise UserError(problems)
     return node
 
 
-def _duplicate_keys(node: Node, shown: str):
+def _syntax_message(e: yaml.MarkedYAMLError) -> str:
+    reason = e.problem or e.context or "invalid YAML"
+    if e.context and e.problem:
+        reason += f" ({e.context}"
+        mark = e.context_mark
+        if mark is not None and e.problem_mark is not None and mark.line != e.problem_mark.line:
+            reason += f" that starts at line {mark.line + 1}, column {mark.column + 1}"
+        reason += ")"
+    if "'\\t'" in reason or "\t" in reason:
+        reason += "; indent with spaces, not tabs"
+    return f"YAML syntax error: {reason}"
+
+
+def _character_message(character: int | str) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"unpaired surrogate U+{code:04X} is not allowed in a source"
+    return f"control character U+{code:04X} is not allowed in a source"
+
+
+def _char_position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _key_problems(node: Node, shown: str):
+    """Duplicate keys (PyYAML silently keeps the last) and keys that are not plain text."""
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, MappingNode):
             seen: dict[str, Node] = {}
             for key, value in current.value:
+                stack.append(value)
+                if not isinstance(key, ScalarNode):
+                    yield _at(shown, key.start_mark, "a key must be plain text, not a list or a mapping")
+                    continue
                 name = str(key.value)
                 if name in seen:
                     first = seen[name].start_mark.line + 1
                     yield _at(shown, key.start_mark, f"duplicate key '{name}' (first given on line {first})")
                 else:
                     seen[name] = key
-                stack.append(value)
         elif isinstance(current.value, list):
             stack.extend(current.value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import difflib
 import re
@@ -16,7 +17,9 @@ from . import fonts
 from .errors import Problem, UserError
 
 MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
+MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 250 pages of A4 handout, laid out in ~10 s
 MAX_SECTIONS = 100
+MAX_PROBLEMS = 100  # reported per source; the rest are counted
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -67,13 +70,17 @@ class Validator:
         self.shown = shown
         self.text = text
         self.problems: list[Problem] = []
+        self.total_chars = 0
+        self._line_starts: list[int] | None = None
 
     def problem(self, node: Node, message: str) -> None:
         self.problems.append(Problem(self.shown, node.start_mark.line + 1, node.start_mark.column + 1, message))
 
     def problem_at(self, index: int, message: str) -> None:
-        line = self.text.count("\n", 0, index) + 1
-        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        if self._line_starts is None:  # computed once: a source may have thousands of bad characters
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._line_starts, index)
+        column = index - self._line_starts[line - 1] + 1
         self.problems.append(Problem(self.shown, line, column, message))
 
     def record(self, node: Node, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
@@ -111,33 +118,49 @@ class Validator:
             self.problem(node, f"'{key}' is empty")
             return None
         if len(value) > MAX_TEXT_CHARS:
-            self.problem(node, f"'{key}' has {len(value):,} characters; the limit is {MAX_TEXT_CHARS:,} "
-                               "(split it into paragraphs)")
+            self.problem(node, f"text too long: {len(value):,} characters in '{key}'; the limit is "
+                               f"{MAX_TEXT_CHARS:,} per text (split it into paragraphs)")
             return None
+        self.total_chars += len(value)
         self._check_characters(node, value)
         return value
 
     def _check_characters(self, node: ScalarNode, value: str) -> None:
+        bad: list[tuple[int, str]] = []
         for i, ch in enumerate(value):
-            if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r":
-                self.problem_at(self._char_index(node, value, i),
-                                f"control character U+{ord(ch):04X} is not allowed in text")
+            category = unicodedata.category(ch)
+            if category == "Cs":
+                bad.append((i, f"unpaired surrogate U+{ord(ch):04X} is not allowed in text "
+                               "(write the character itself, not a \\u escape)"))
+            elif category == "Cc" and ch not in "\t\n\r":
+                bad.append((i, f"control character U+{ord(ch):04X} is not allowed in text"))
         for i, ch in fonts.missing(value):
-            if unicodedata.category(ch) in ("Cc", "Cs"):
-                continue
-            self.problem_at(self._char_index(node, value, i), f"'{ch}' (U+{ord(ch):04X}) has no glyph in the fonts")
+            if unicodedata.category(ch) not in ("Cc", "Cs"):
+                bad.append((i, f"'{ch}' (U+{ord(ch):04X}) has no glyph in the fonts"))
+        if bad:
+            for at, (_, message) in zip(self._file_indexes(node, value, sorted(i for i, _ in bad)),
+                                        sorted(bad), strict=True):
+                self.problem_at(at, message)
 
-    def _char_index(self, node: ScalarNode, value: str, i: int) -> int:
-        """Best position in the file of value[i]: exact for plain and quoted text without escapes."""
-        raw = self.text[node.start_mark.index:node.end_mark.index]
-        ch = value[i]
-        nth = value.count(ch, 0, i)
-        at = -1
-        for _ in range(nth + 1):
-            at = raw.find(ch, at + 1)
-            if at < 0:
-                return node.start_mark.index
-        return node.start_mark.index + at
+    def _file_indexes(self, node: ScalarNode, value: str, indexes: list[int]) -> list[int]:
+        """Best position in the file of each value[i] (i ascending): the n-th occurrence of that character
+        in the scalar's raw text, exact for plain and quoted text without escapes, else the scalar's start.
+        One pass per character, so thousands of bad characters cost no more than one."""
+        start, raw = node.start_mark.index, self.text[node.start_mark.index:node.end_mark.index]
+        seen: dict[str, tuple[int, int, int]] = {}  # character -> (counted up to, count, raw index of that one)
+        found = []
+        for i in indexes:
+            ch = value[i]
+            upto, count, at = seen.get(ch, (0, -1, -1))
+            target = count + value.count(ch, upto, i) + 1  # value[i] is occurrence number `target` (0-based)
+            while count < target and at != -2:
+                at = raw.find(ch, at + 1)
+                count += 1
+                if at < 0:
+                    at = -2
+            seen[ch] = (i + 1, target, at)
+            found.append(start if at < 0 else start + at)
+        return found
 
     def texts(self, node: Node, key: str) -> tuple[str, ...] | None:
         items = self._items(node, key)
@@ -183,6 +206,13 @@ class Validator:
             self.problem(node, f"'{key}' must be a language tag like zh-CN, not '{value}'")
             return None
         return value
+
+
+def _capped(problems: list[Problem], shown: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [Problem(shown, None, None, f"... and {more:,} more problems")]
 
 
 def _is_null(node: Node) -> bool:
@@ -244,8 +274,11 @@ def validate(root: Node, text: str, shown: str, name: str) -> Article:
         v.problem(root, f"a source must be a mapping of keys (title:, authors:, sections:), not {_kind(root)}")
         raise UserError(v.problems)
     values = v.record(root, ARTICLE_FIELDS, "the source")
+    if v.total_chars > MAX_TOTAL_CHARS:
+        v.problem(root, f"the source has {v.total_chars:,} characters of text; the limit is {MAX_TOTAL_CHARS:,} "
+                        "(split it into several sources)")
     if v.problems or values is None:
-        raise UserError(sorted(v.problems, key=lambda p: (p.line or 0, p.column or 0)))
+        raise UserError(_capped(sorted(v.problems, key=lambda p: (p.line or 0, p.column or 0)), shown))
     return Article(
         name=name,
         title=values["title"],
