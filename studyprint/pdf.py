@@ -27,9 +27,9 @@ class RefusedURL(ValueError):
 class SandboxedFetcher(URLFetcher):
     """Reads only files under layouts/ and fonts/ (after resolving symlinks); no network, no other paths."""
 
-    def __init__(self, allowed: tuple[Path, ...] = ALLOWED) -> None:
+    def __init__(self, allowed: tuple[Path, ...] | None = None) -> None:
         super().__init__(fail_on_errors=True)
-        self.allowed = tuple(p.resolve() for p in allowed)
+        self.allowed = tuple(p.resolve() for p in (allowed or (LAYOUTS, FONTS)))
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
@@ -60,6 +60,7 @@ class SandboxedFetcher(URLFetcher):
 class Rendered:
     document: weasyprint.document.Document
     warnings: list[str] = field(default_factory=list)
+    fetcher: SandboxedFetcher = field(default_factory=SandboxedFetcher)
 
 
 class _Collect(logging.Handler):
@@ -111,11 +112,15 @@ def layout(html: str) -> Rendered:
         except FatalURLFetchingError as e:
             reasons = fetcher.refused or [str(e)]
             raise RenderError("; ".join(reasons)) from None
-    return Rendered(document, list(warnings))
+    return Rendered(document, list(warnings), fetcher)
 
 
 def write(rendered: Rendered) -> bytes:
+    """The PDF bytes; attachments (<link rel=attachment>) are fetched here, through the same sandbox."""
     with collected_warnings() as warnings:
-        data = rendered.document.write_pdf(pdf_identifier=True)
+        try:
+            data = rendered.document.write_pdf(pdf_identifier=True)
+        except FatalURLFetchingError as e:
+            raise RenderError("; ".join(rendered.fetcher.refused or [str(e)])) from None
     rendered.warnings.extend(warnings)
     return data
