@@ -76,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         for problem in e.problems:
             print(problem, file=sys.stderr)
         return 1
+    except OSError as e:  # one the pipeline did not foresee: still a message, not a traceback
+        print(f"{e.filename or 'build.py'}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("build.py: interrupted", file=sys.stderr)
+        return 130
     if not args.quiet:
         for output in outputs:
             print(f"{pipeline.shown_path(output.path)}  {output.pages} page(s)")
