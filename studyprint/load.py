@@ -84,8 +84,11 @@ def read_text(path: Path, shown: str) -> str:
 def decode(data: bytes, shown: str) -> str:
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise _problem(shown, _convert_hint("UTF-32", shown))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _problem(shown, _convert_hint("UTF-16", shown))
+    utf16 = _looks_utf16(data)
+    if utf16:
+        raise _problem(shown, _convert_hint(utf16, shown))
     if b"\0" in data:
         at = data.index(b"\0")
         line, column = _byte_position(data, at)
@@ -97,7 +100,7 @@ def decode(data: bytes, shown: str) -> str:
     except UnicodeDecodeError as e:
         line, column = _byte_position(data, e.start)
         if _looks_gbk(data, e.start):
-            message = _convert_hint("GBK/GB18030", shown)
+            message = _convert_hint("GBK" if _decodes_as(data, "gbk") else "GB18030", shown)
         else:
             message = (f"invalid UTF-8 at byte offset {e.start} (byte 0x{data[e.start]:02x}); "
                        "save the file as UTF-8")
@@ -129,15 +132,18 @@ def _byte_position(data: bytes, at: int) -> tuple[int, int]:
     return line, len(data[start:at].decode("utf-8", errors="replace")) + 1
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without a BOM: the ASCII of keys and indentation puts a zero in every other byte."""
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: the ASCII of keys and indentation puts a zero in every other byte.
+    Returns the byte order's name (iconv needs it when there is no BOM), or None."""
     head = data[:400]
     pairs = len(head) // 2
     if pairs < 2:
-        return False
+        return None
     even = head[0::2].count(0)
     odd = head[1::2].count(0)
-    return max(even, odd) >= pairs // 4 and min(even, odd) <= pairs // 50
+    if max(even, odd) < max(2, pairs // 4) or min(even, odd) > pairs // 50:
+        return None
+    return "UTF-16LE" if odd > even else "UTF-16BE"
 
 
 def _looks_gbk(data: bytes, first_error: int) -> bool:
@@ -154,10 +160,18 @@ def _looks_gbk(data: bytes, first_error: int) -> bool:
     return chinese >= 0.8 * len(wide)
 
 
+def _decodes_as(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _convert_hint(encoding: str, shown: str) -> str:
-    source = "GBK" if encoding == "GBK/GB18030" else encoding
     return (f"the file looks like {encoding}, not UTF-8; convert it with "
-            f"`iconv -f {source} -t UTF-8 {shown} > converted.yaml` or save it as UTF-8")
+            f"`iconv -f {encoding} -t UTF-8 {shown} > converted.yaml`, or in Notepad use Save As with "
+            "encoding UTF-8")
 
 
 def compose(text: str, shown: str) -> Node:
