@@ -68,6 +68,8 @@ def read_bytes(path: Path, shown: str) -> bytes:
             if not stat.S_ISREG(info.st_mode):
                 raise _problem(shown, "is not a regular file")
             data = f.read(MAX_SOURCE_BYTES + 1)
+    except IsADirectoryError:
+        raise _problem(shown, "is a folder, not a source file") from None
     except OSError as e:
         raise _problem(shown, f"cannot read the file: {e.strerror or e}") from None
     if len(data) > MAX_SOURCE_BYTES:
@@ -189,7 +191,7 @@ def compose(text: str, shown: str) -> Node:
         raise _problem(shown, f"YAML error: {e}") from None
     except RecursionError:
         raise _problem(shown, f"lists and mappings are nested more than {MAX_DEPTH} deep") from None
-    if node is None:
+    if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
         raise UserError([Problem(shown, 1, 1, "the file is empty; a source needs at least "
                                                "'title', 'authors' and 'sections'")])
     problems = sorted(_key_problems(node, shown))
