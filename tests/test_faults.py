@@ -1,0 +1,231 @@
+"""Faults (issue 5): a build killed at any moment, two builds at once, a full disk. Earlier PDFs stay intact,
+no temp file survives the next build, and a failure is one clear message with exit status 1."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SOURCE, run_build
+
+from studyprint import ROOT, pipeline
+
+NAMES = ["six-principles-handout.pdf", "six-principles-poster.pdf"]
+
+# build.py with every fsync slowed down: the write phase lasts long enough to be killed in the middle of it.
+SLOW_WRITER = """\
+import os, sys, time
+real_fsync = os.fsync
+def slow_fsync(fd):
+    time.sleep(float(os.environ["FSYNC_DELAY"]))
+    real_fsync(fd)
+os.fsync = slow_fsync
+from studyprint.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> dict[str, bytes]:
+    """The six-principles PDFs as a complete build writes them (the build is deterministic)."""
+    out = tmp_path_factory.mktemp("reference")
+    assert run_build(SOURCE, "--out", out, "-q").code == 0
+    return {name: (out / name).read_bytes() for name in NAMES}
+
+
+def start_build(out: Path, *extra: str, slow: float | None = None) -> subprocess.Popen:
+    env = dict(os.environ)
+    if slow is None:
+        argv = [sys.executable, str(ROOT / "build.py")]
+    else:
+        argv = [sys.executable, "-c", SLOW_WRITER]
+        env["FSYNC_DELAY"] = str(slow)
+    return subprocess.Popen([*argv, str(SOURCE), "--out", str(out), "-q", *extra], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def temp_files(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp"))
+
+
+def assert_intact(out: Path, reference: dict[str, bytes]) -> None:
+    """Every PDF present is complete: byte for byte what a full build writes."""
+    for pdf in out.glob("*.pdf"):
+        assert pdf.read_bytes() == reference[pdf.name], f"{pdf.name} is damaged"
+
+
+def test_sigkill_at_random_moments_never_damages_a_pdf(tmp_path, reference):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, data in reference.items():
+        (out / name).write_bytes(data)
+    seed = random.randrange(1_000_000)
+    rng = random.Random(seed)
+    for _ in range(5):
+        build = start_build(out)
+        time.sleep(rng.uniform(0.3, 2.2))
+        build.kill()
+        build.wait()
+        assert_intact(out, reference)
+        assert sorted(p.name for p in out.glob("*.pdf")) == NAMES, f"seed {seed}"
+    result = run_build(SOURCE, "--out", out, "-q")
+    assert (result.code, result.err) == (0, "")
+    assert sorted(p.name for p in out.iterdir()) == NAMES
+    assert_intact(out, reference)
+
+
+def test_sigkill_in_the_middle_of_writing_then_the_next_build_cleans_up(tmp_path, reference):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, data in reference.items():
+        (out / name).write_bytes(data + b"% earlier build\n")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    build = start_build(out, slow=5)
+    deadline = time.monotonic() + 60
+    while not temp_files(out):  # the first temp file is written and being fsynced
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+        time.sleep(0.01)
+    build.kill()
+    build.wait()
+    assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before  # nothing renamed yet: all or none
+    assert len(temp_files(out)) == 1  # what a killed build leaves behind
+    result = run_build(SOURCE, "--out", out, "-q")
+    assert (result.code, result.err) == (0, "")
+    assert sorted(p.name for p in out.iterdir()) == NAMES
+    assert_intact(out, reference)
+
+
+def test_stale_temp_files_are_removed_and_nothing_else(tmp_path, reference):
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [".six-principles-handout.pdf.k3j_x9ab.tmp", ".other-poster.pdf.zz.tmp"]
+    keep = ["notes.txt", ".hidden", "report.pdf.tmp", ".x.tmp"]
+    for name in stale + keep:
+        (out / name).write_text("left over")
+    result = run_build(SOURCE, "--out", out, "-q")
+    assert (result.code, result.err) == (0, "")
+    assert sorted(p.name for p in out.iterdir()) == sorted(keep + NAMES)
+
+
+def test_a_build_waits_for_another_one_writing_and_keeps_its_live_temp_file(tmp_path, reference):
+    out = tmp_path / "out"
+    out.mkdir()
+    live = out / ".six-principles-poster.pdf.live.tmp"
+    live.write_bytes(reference["six-principles-poster.pdf"])
+    lock = os.open(out, os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # another build is writing (a separate open file: flock conflicts)
+    results = []
+    thread = threading.Thread(target=lambda: results.append(run_build(SOURCE, "--out", out, "-q")))
+    try:
+        thread.start()
+        time.sleep(3)  # long enough to have laid out both PDFs and to be waiting for the lock
+        assert live.exists() and thread.is_alive()
+        os.replace(live, out / "six-principles-poster.pdf")  # the other build finishes its write
+    finally:
+        os.close(lock)
+    thread.join(60)
+    assert [(r.code, r.err) for r in results] == [(0, "")]
+    assert sorted(p.name for p in out.iterdir()) == NAMES
+    assert_intact(out, reference)
+
+
+def test_a_build_gives_up_waiting_with_a_clear_message(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(pipeline, "LOCK_WAIT", 0.5)
+    lock = os.open(out, os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        result = run_build(SOURCE, "--out", out, "--only", "poster")
+    finally:
+        os.close(lock)
+    assert (result.code, result.err) == (1, f"{out}: another build has been writing into this folder for 0 s; "
+                                            "try again when it has finished\n")
+    assert list(out.iterdir()) == []
+
+
+def test_two_builds_of_the_same_source_at_once(tmp_path, reference):
+    out = tmp_path / "out"
+    builds = [start_build(out) for _ in range(2)]
+    results = [b.communicate(timeout=120) + (b.returncode,) for b in builds]
+    assert results == [(b"", b"", 0), (b"", b"", 0)]
+    assert sorted(p.name for p in out.iterdir()) == NAMES
+    assert_intact(out, reference)
+
+
+def fail_second_fsync(monkeypatch) -> None:
+    calls = []
+    real = os.fsync
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_full_disk_while_writing_keeps_every_earlier_pdf(tmp_path, monkeypatch, reference):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, data in reference.items():
+        (out / name).write_bytes(data + b"% earlier build\n")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    fail_second_fsync(monkeypatch)  # the handout's temp file is written, the poster's hits a full disk
+    result = run_build(SOURCE, "--out", out)
+    assert result.err == (f"{out}/six-principles-poster.pdf: cannot write: No space left on device "
+                          "(the disk is full; the earlier PDFs are unchanged)\n")
+    assert result.code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # not even the handout replaced
+
+
+def test_full_disk_on_a_tiny_tmpfs(tmp_path, reference):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    out = tmp_path / "tiny"
+    out.mkdir()
+    pages = sum(-(-len(data) // 4096) for data in reference.values())
+    size = (pages + 2) * 4096  # room for the earlier PDFs, not for a new handout beside them
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(out)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        for name, data in reference.items():
+            (out / name).write_bytes(data)
+        result = run_build(SOURCE, "--out", out)
+        assert result.err == (f"{out}/six-principles-handout.pdf: cannot write: No space left on device "
+                              "(the disk is full; the earlier PDFs are unchanged)\n")
+        assert result.code == 1
+        assert sorted(p.name for p in out.iterdir()) == NAMES
+        assert_intact(out, reference)
+    finally:
+        subprocess.run(["umount", str(out)], check=True)
+
+
+def test_an_unexpected_oserror_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError(errno.EIO, os.strerror(errno.EIO), "/dev/sda1")
+
+    monkeypatch.setattr(pipeline, "read_sources", broken)
+    result = run_build(SOURCE, "--out", tmp_path / "out")
+    assert (result.code, result.err) == (1, "/dev/sda1: Input/output error\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_build_script_itself_never_prints_a_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"title: [\x00")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), str(bad), "--out", str(tmp_path / "out")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (f"{bad}:1:9: the file contains a NUL byte (byte offset 8): it is not a text file; "
+                           "a source is a YAML text file saved as UTF-8\n")
