@@ -1,0 +1,190 @@
+"""Fuzzing the whole build (issue 5): YAML-ish documents, raw bytes, and arbitrary Unicode in valid sources.
+
+Whatever the input, the build either succeeds (both PDFs, nothing else) or exits 1 with `path:line:column:
+message` lines (`path: message` for what concerns the whole file) and writes nothing; never an exception,
+never a hang. The suite runs a bounded number of cases; `python scripts/fuzz.py --minutes N` runs many more.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from conftest import run_build
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studyprint import fonts
+
+CASE_SECONDS = 30  # a case that takes longer is a hang
+
+GOOD = """\
+title: 标题
+authors:
+  - name: 作者
+sections:
+  - heading: 树立远大信念
+    paragraphs:
+      - 正文。
+"""
+
+# Pieces of YAML that matter to the parser: structure, quoting, anchors, tags, directives, tabs, escapes.
+TOKENS = [
+    "title:", "subtitle:", "authors:", "name:", "affiliation:", "sections:", "heading:", "paragraphs:", "intro:",
+    "poster:", "date:", "lang:", "editor:", "poster_line:", "titel:", "- ", "  ", "    ", "\t", "\n", "\r\n", ": ",
+    "? ", "&a ", "*a", "!!str ", "!!binary ", "!x ", "{", "}", "[", "]", ",", "'", '"', "''", '\\"', "\\u00", "\\x",
+    "\\ud800", "#", "---", "...", "|", ">-", "%YAML 1.1", "%TAG ! tag:x,2000:", "<<: ", "~", "null", "2024-06-18",
+    "2024-13-45", "1e9", "0x1F", ".inf", "正文", "标题", "，", "。", "🙂", "\x00", "\x1b", "\x85", "\u2028", "\ufeff",
+    "\ud7ff", "<b>", "{{ x }}", "{% if %}", "&amp;", "zh-CN",
+]
+
+
+def yamlish() -> st.SearchStrategy[str]:
+    """Documents assembled from YAML tokens and arbitrary text, often starting from a valid source."""
+    piece = st.one_of(st.sampled_from(TOKENS), st.text(max_size=8))
+    pieces = st.lists(piece, max_size=40).map("".join)
+    mutated = st.tuples(st.integers(0, len(GOOD)), st.integers(0, 20), pieces).map(
+        lambda t: GOOD[: t[0]] + t[2] + GOOD[t[0] + t[1]:])
+    return st.one_of(pieces, mutated)
+
+
+def raw_bytes() -> st.SearchStrategy[bytes]:
+    """Bytes: random, or a valid source in another encoding, cut, or with bytes flipped."""
+    encoded = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gbk",
+                               "gb18030", "big5", "latin-1"]).map(
+        lambda codec: GOOD.encode(codec, errors="replace"))
+    damaged = st.tuples(encoded, st.integers(0, 200), st.binary(max_size=4)).map(
+        lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + len(t[2]):])
+    return st.one_of(st.binary(max_size=300), encoded, damaged)
+
+
+@cache
+def drawable() -> str:
+    """Characters every shipped face can draw, without those the source format refuses."""
+    return "".join(chr(c) for c in sorted(fonts.covered()) if chr(c).isprintable() and c not in (0x85, 0x2028))
+
+
+def article(text: st.SearchStrategy[str]) -> st.SearchStrategy[dict]:
+    """A structurally valid source whose every text is drawn from `text`."""
+    author = st.fixed_dictionaries({"name": text}, optional={"affiliation": text, "address": text})
+    section = st.fixed_dictionaries({"heading": text, "paragraphs": st.lists(text, min_size=1, max_size=3)},
+                                    optional={"subheading": text, "poster_line": text})
+    poster = st.fixed_dictionaries({}, optional={"title": text, "tagline": text, "footer": text})
+    return st.fixed_dictionaries(
+        {"title": text, "authors": st.lists(author, min_size=1, max_size=2),
+         "sections": st.lists(section, min_size=1, max_size=4)},
+        optional={"subtitle": text, "intro": st.lists(text, min_size=1, max_size=2), "editor": text,
+                  "poster": poster, "lang": st.sampled_from(["zh-CN", "en", "zh-Hans-CN"])})
+
+
+def as_yaml(doc: dict, style: str | None) -> str:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, default_style=style, width=10_000)
+
+
+def unicode_sources() -> st.SearchStrategy[str]:
+    """Valid structure, arbitrary Unicode text (most of it refused for a missing glyph or a control)."""
+    return st.builds(as_yaml, article(st.text(min_size=1, max_size=30)), st.sampled_from([None, '"', "'"]))
+
+
+def buildable_sources() -> st.SearchStrategy[str]:
+    """Valid structure, text the fonts can draw: these mostly build (a poster may overflow its page)."""
+    text = st.text(st.sampled_from(drawable()), min_size=1, max_size=60).filter(lambda s: s.strip())
+    return st.builds(as_yaml, article(text), st.sampled_from([None, '"']))
+
+
+class Hang(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int):
+    def alarm(signum, frame):
+        raise Hang(f"a case took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass
+class Outcome:
+    code: int
+    err: str
+
+
+def check(content: str | bytes, check_only: bool = False) -> Outcome:
+    """Build one source (or only validate it, with --check) and assert the contract; returns the outcome."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "fuzz.yaml"
+        if isinstance(content, str):
+            src.write_bytes(content.encode("utf-8", errors="surrogatepass"))
+        else:
+            src.write_bytes(content)
+        out = Path(tmp) / "out"
+        with time_limit(CASE_SECONDS):
+            result = run_build(src, "--out", out, *(["--check"] if check_only else []))
+        assert result.code in (0, 1), result
+        if result.code == 0:
+            assert result.err == ""
+            if not check_only:
+                assert sorted(p.name for p in out.iterdir()) == ["fuzz-handout.pdf", "fuzz-poster.pdf"]
+        else:
+            lines = result.err.splitlines()
+            assert lines, "exit 1 without a message"
+            pattern = re.compile(rf"{re.escape(str(src))}(:\d+:\d+)?: \S.*")
+            assert [line for line in lines if not pattern.fullmatch(line)] == [], result.err
+            assert "Traceback" not in result.err
+        if result.code != 0 or check_only:
+            assert not out.exists(), "an output after a failure"
+        return Outcome(result.code, result.err)
+
+
+def check_mostly_validating(content: str | bytes, budget: list[int]) -> Outcome:
+    """Validate; build in full only while budget[0] > 0 builds remain (a build takes a second, a refusal
+    a millisecond), so that a bounded run explores many more inputs."""
+    outcome = check(content, check_only=True)
+    if outcome.code == 0 and budget[0] > 0:
+        budget[0] -= 1
+        outcome = check(content)
+    return outcome
+
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(yamlish())
+def test_fuzz_yamlish_documents(text):
+    check(text)
+
+
+@settings(FAST, max_examples=100)
+@given(raw_bytes())
+def test_fuzz_raw_bytes(data):
+    check(data)
+
+
+BUILDS = [5]  # full builds the next test may still do
+
+
+@settings(FAST, max_examples=150)
+@given(unicode_sources())
+def test_fuzz_arbitrary_unicode_in_valid_sources(text):
+    check_mostly_validating(text, BUILDS)
+
+
+@settings(FAST, max_examples=8)
+@given(buildable_sources())
+def test_fuzz_drawable_text_builds(text):
+    outcome = check(text)
+    assert outcome.code == 0 or "the poster takes" in outcome.err, outcome.err
