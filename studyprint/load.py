@@ -210,6 +210,10 @@ def _syntax_message(e: yaml.MarkedYAMLError) -> str:
         reason += ")"
     if "'\\t'" in reason or "\t" in reason:
         reason += "; indent with spaces, not tabs"
+    elif reason.startswith("mapping values are not allowed"):
+        reason += "; text containing ': ' must be quoted, or use the full-width '：'"
+    elif e.context == "while scanning a quoted scalar":
+        reason += "; is a closing quote missing?"
     return f"YAML syntax error: {reason}"
 
 

@@ -67,12 +67,13 @@ def test_syntax_error_has_position_and_the_parsers_reason(tmp_path):
 def test_unclosed_quote(tmp_path):
     refused(tmp_path, "title: '标题\nauthors: x\n",
             "3:1: YAML syntax error: found unexpected end of stream "
-            "(while scanning a quoted scalar that starts at line 1, column 8)")
+            "(while scanning a quoted scalar that starts at line 1, column 8); is a closing quote missing?")
 
 
 def test_colon_inside_plain_text(tmp_path):
     refused(tmp_path, GOOD.replace("title: 标题", "title: 标题: 副标题"),
-            "1:10: YAML syntax error: mapping values are not allowed here")
+            "1:10: YAML syntax error: mapping values are not allowed here; text containing ': ' must be quoted, "
+            "or use the full-width '：'")
 
 
 def test_tab_indentation(tmp_path):
