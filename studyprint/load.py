@@ -59,7 +59,17 @@ def _problem(shown: str, message: str) -> UserError:
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
-    """The file's bytes, refusing what is not a regular file or is too big (without reading it all)."""
+    """The file's bytes, refusing what is not a regular file or is too big (without reading it all), and a
+    symlink that leads out of its folder (a source from a pull request must not make the build read, and
+    echo in its messages, a file elsewhere such as /etc/passwd)."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+            outside = not target.is_relative_to(path.absolute().parent.resolve())
+        except (OSError, RuntimeError):
+            target, outside = path, False  # a dangling link or a loop: open() below says which
+        if outside:
+            raise _problem(shown, f"is a symbolic link to {target}, outside its folder; copy the file instead")
     try:
         with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
             info = os.fstat(f.fileno())

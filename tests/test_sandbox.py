@@ -261,3 +261,23 @@ def test_a_refused_layout_keeps_earlier_pdfs(tmp_path, monkeypatch):
     assert result.code == 1
     assert "refused file:///etc/passwd: outside layouts/ and fonts/" in result.err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_source_symlinked_out_of_its_folder_is_not_read(tmp_path):
+    (tmp_path / "src").mkdir()
+    link = tmp_path / "src" / "evil.yaml"
+    link.symlink_to("/etc/passwd")
+    out = tmp_path / "out"
+    result = run_build(link, "--out", out)
+    assert (result.code, result.err) == (
+        1, f"{link}: is a symbolic link to /etc/passwd, outside its folder; copy the file instead\n")
+    assert not out.exists()
+
+
+def test_a_source_symlinked_within_its_folder_is_read(tmp_path):
+    (tmp_path / "real.yaml").write_text("title: [", encoding="utf-8")
+    link = tmp_path / "link.yaml"
+    link.symlink_to("real.yaml")
+    result = run_build(link, "--check")
+    assert (result.code, result.err) == (1, f"{link}:1:9: YAML syntax error: expected the node content, but found "
+                                            "'<stream end>' (while parsing a flow node)\n")
