@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -14,8 +15,30 @@ class Problem:
 
     def __str__(self) -> str:
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+            return f"{_printable(self.path)}: {_printable(self.message)}"
+        return f"{_printable(self.path)}:{self.line}:{self.column}: {_printable(self.message)}"
+
+
+def _printable(text: str) -> str:
+    """One line, safe for a terminal: a key or value from a source (or a file name) echoed in a message
+    keeps its line breaks, escape sequences and bidi controls as \\n, \\x1b, \\u202e."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(ch) if unicodedata.category(ch) in _UNSAFE else ch for ch in text)
+
+
+_UNSAFE = ("Cc", "Cf", "Zl", "Zp", "Cs")  # controls, invisible format characters, line/paragraph separators
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if ch == "\n":
+        return "\\n"
+    if ch == "\t":
+        return "\\t"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 class UserError(Exception):

@@ -376,3 +376,20 @@ def test_odd_bytes_are_a_user_error(data):
     with pytest.raises(UserError) as e:
         load.compose(load.decode(data, "x"), "x")
     assert all(str(p).startswith("x:") for p in e.value.problems)
+
+
+def test_echoed_keys_and_values_stay_on_one_line_and_cannot_drive_the_terminal(tmp_path):
+    text = GOOD.replace("title: 标题", 'title: 标题\n"\\e[2J\\ntitle\\u202e": 1\nsections: "a\\u2028b"', 1)
+    text = text.replace("sections:\n  - heading", "more:\n  - heading")
+    refused(tmp_path, text,
+            "2:1: unknown key '\\x1b[2J\\ntitle\\u202e'; did you mean 'title'?",
+            "3:11: 'sections' must be a list (lines starting with '- '), not the text 'a\\u2028b'",
+            "6:1: unknown key 'more'; expected one of: title, subtitle, authors, date, lang, intro, sections, "
+            "editor, poster")
+
+
+def test_a_file_name_with_a_line_break(tmp_path):
+    src = write(tmp_path, "title: [", name="a\nb.yaml")
+    result = run_build(src, "--check")
+    assert (result.code, result.err) == (1, f"{tmp_path}/a\\nb.yaml:1:9: YAML syntax error: expected the node "
+                                            "content, but found '<stream end>' (while parsing a flow node)\n")
