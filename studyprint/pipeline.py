@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import html, load, model, pdf, poster
+from . import html, load, model, pdf, poster, typography
 from .errors import Problem, UserError
 
 KINDS = ("handout", "poster")
@@ -88,7 +88,12 @@ def html_for(kind: str, article: model.Article, options: Options) -> str:
 def render(kind: str, article: model.Article, source: Path, options: Options) -> Output:
     shown = shown_path(source)
     try:
-        rendered = pdf.layout(html_for(kind, article, options))
+        source_html = html_for(kind, article, options)
+        rendered = pdf.layout(source_html)
+        if kind == "handout":  # second pass: justify body paragraphs line by line (typography.justify)
+            first = rendered
+            rendered = pdf.layout(typography.justify(source_html, first.document))
+            rendered.warnings[:0] = first.warnings
     except pdf.RenderError as e:
         raise UserError([Problem(shown, None, None, f"{kind}: {e}")]) from None
     if kind == "poster" and len(rendered.document.pages) != 1:
