@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,8 @@ class Paper:
 
     def page_css(self) -> str:
         mm = 72 / 25.4
-        side = (self.width_mm * mm - self.measure * self.body_pt) / 2
+        # rounded down: the type area must hold `measure` characters, not a hair less (else a line holds one fewer)
+        side = math.floor((self.width_mm * mm - self.measure * self.body_pt) / 2 * 1000) / 1000
         bottom = self.height_mm * mm - self.top_mm * mm - self.lines * self.line_pt
         return (
             f"@page {{ size: {self.name}; margin: {self.top_mm * mm:.3f}pt {side:.3f}pt {bottom:.3f}pt; }}\n"
