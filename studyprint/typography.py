@@ -10,6 +10,7 @@ WeasyPrint 70 justifies only at spaces and knows no CJK punctuation rules, so th
      classes `al`/`ar`): no space character is inserted;
    * no line may start with · ～ — ／ … (a `nowrap` span, class `nb`, keeps the mark with what precedes it),
      and a paragraph's last line keeps at least two characters (孤字);
+   * a line may break before “ ‘ and after ” ’ (`<wbr>`: Pango treats them as ambiguous quotes);
    * —— , …… and Latin words are groups (class `g`, letter-spacing 0) that justification never opens.
 2. `justify(html, document)`, after a first layout: reads every body paragraph's laid-out lines and writes it
    again as one `nowrap` run per line ending in a forced break, with the letter-spacing that makes the line
@@ -152,6 +153,19 @@ def _unit_html(text: str, u: Unit, classes: tuple[str, ...] = (), style: str = "
     return f"<span{attrs}>{body}</span>"
 
 
+def _quote_break(text: str, a: Unit, b: Unit) -> bool:
+    """Whether a line may break between units a and b where Pango would not: it takes “ ” ‘ ’ for
+    ambiguous quotation marks (UAX #14 QU) and never breaks beside them; in Chinese “ ‘ open and ” ’ close."""
+    if a.kind == "space" or b.kind == "space":
+        return False
+    x, y = text[a.end - 1], text[b.start]
+    if y in "“‘":
+        return x not in OPEN
+    if x in "”’":
+        return y not in CLOSE | STOPS | NO_LINE_START
+    return False
+
+
 def markup(text: str) -> Markup:
     """Escaped HTML for one run of plain source text, with the line-independent rules as spans."""
     us = units(text)
@@ -159,6 +173,8 @@ def markup(text: str) -> Markup:
     parts: list[str] = []
     k = 0
     while k < len(us):
+        if k and _quote_break(text, us[k - 1], us[k]):
+            parts.append("<wbr>")
         j = k + 1
         while j < len(us) and glued[j]:
             j += 1
@@ -174,6 +190,7 @@ def markup(text: str) -> Markup:
 BODY_CLASS = "body"
 _BODY_P = re.compile(r'<p class="body">(.*?)</p>', re.S)
 _TAG = re.compile(r"<[^>]*>")
+_ZWSP = "\u200b"
 
 
 @dataclass(frozen=True)
@@ -220,7 +237,7 @@ def _split(text: str, lines: list[Line]) -> list[tuple[int, int]] | None:
     """Where each laid-out line lies in the source text; None if they do not match it."""
     spans, pos = [], 0
     for line in lines:
-        got = line.text.strip()
+        got = line.text.replace(_ZWSP, "").strip()  # <wbr> is laid out as a zero width space
         while pos < len(text) and text[pos].isspace():
             pos += 1
         if not text.startswith(got, pos):
