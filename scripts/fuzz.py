@@ -90,6 +90,7 @@ def main() -> int:
                 notes = "\n".join(getattr(e, "__notes__", []))
                 failures.append(f"{function.__name__}: {type(e).__name__}: {e}\n{notes}\n"
                                 + "".join(traceback.format_exception(e)[-3:]))
+                print("FAILURE " + failures[-1], flush=True)
         print(f"round {rounds}: {sum(tried.values())} cases, {len(failures)} failure(s), "
               f"{time.monotonic() - started:.0f} s", flush=True)
 
