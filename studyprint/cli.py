@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import ROOT, html, pipeline, poster
+from . import ROOT, html, lint, pipeline, poster, typography
 from .errors import UserError
 
 DESCRIPTION = """\
@@ -20,7 +20,10 @@ path:line:column: message), 2 wrong usage.
 examples:
   python build.py                                  every source/*.yaml -> dist/
   python build.py source/a.yaml --out out --only poster
-  python build.py --check                          validate, write nothing"""
+  python build.py --check                          validate, write nothing
+  python build.py --lint                           Chinese punctuation problems, path:line:column
+  python build.py --fix source/a.yaml              correct them in the file, keeping all else
+  python build.py --report                         build, then print the typesetting scores"""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-strict", dest="strict", action="store_false",
                    help="let WeasyPrint warnings pass (by default any warning fails the build)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--lint", action="store_true",
+                   help="report what in the sources breaks Chinese punctuation rules, build nothing")
+    p.add_argument("--fix", action="store_true",
+                   help="with or without --lint: rewrite the sources with those problems corrected (in place)")
+    p.add_argument("--report", action="store_true",
+                   help="after the build, print each handout's Chinese typesetting scores (needs pypdfium2)")
     return p
 
 
@@ -64,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         orientation=args.orientation,
         strict=args.strict,
     )
+    if args.lint or args.fix:
+        return _lint(sources, fix=args.fix, quiet=args.quiet)
     try:
         if args.check:
             pipeline.check_collisions(sources)
@@ -85,4 +96,42 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         for output in outputs:
             print(f"{pipeline.shown_path(output.path)}  {output.pages} page(s)")
+    if args.report:
+        return _report(outputs)
+    return 0
+
+
+def _lint(sources: list[Path], fix: bool, quiet: bool) -> int:
+    """--lint / --fix: problems as path:line:column: message; exit 1 while any is left."""
+    left = []
+    try:
+        for source in sources:
+            shown = pipeline.shown_path(source)
+            if fix:
+                fixed, problems = lint.fix(source, shown)
+                if fixed and not quiet:
+                    print(f"{shown}: fixed {fixed} problem(s)")
+            else:
+                problems = lint.lint(source, shown)
+            left.extend(problems)
+    except UserError as e:
+        left.extend(e.problems)
+    for problem in left:
+        print(problem, file=sys.stderr)
+    if not left and not quiet:
+        print(f"{len(sources)} source(s): no punctuation problems")
+    return 1 if left else 0
+
+
+def _report(outputs: list[pipeline.Output]) -> int:
+    """--report: the clreq figures of each handout, measured from its PDF's glyph positions."""
+    try:
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        print("build.py: --report needs pypdfium2 (pip install pypdfium2)", file=sys.stderr)
+        return 1
+    for output in outputs:
+        if output.path.name.endswith("-handout.pdf"):
+            figures = typography.score(typography.pdf_glyphs(output.data))
+            print(f"{pipeline.shown_path(output.path)}: {typography.report_line(figures)}")
     return 0
