@@ -42,6 +42,12 @@ FULLWIDTH = OPEN | CLOSE | STOPS
 TRIM_AT_END = CLOSE | STOPS  # full-width marks set at half width at the end of a line
 NO_LINE_START = frozenset("·～—／…")  # Pango lets these start a line; clreq does not
 GROUPS = ("——", "……")  # never split, never spaced apart
+# A Latin word this long may break anywhere at a line end (class `gl`), as WPS and Word do in Chinese text:
+# pushed whole to the next line it would leave a gap too wide to spread (see MAX_SPACING_EM).
+LONG_WORD = 8
+# Justification never spaces characters by more than this: pdfium (Chrome) copies a gap of half a space
+# (0.128 em in Noto) or more inside a run as a space.
+MAX_SPACING_EM = 0.12
 
 # The Han-Latin gap. clreq asks for 1/4 em that may shrink to 1/8 em; PDF text extractors (pdfium: Chrome,
 # and others) turn a gap of 1/6 em or more between two glyphs into a space in copied text, so we use the
@@ -123,14 +129,11 @@ def _keep_together(text: str, us: list[Unit]) -> list[bool]:
     for k in range(1, len(us)):
         if text[us[k].start] in NO_LINE_START and us[k - 1].kind != "space":
             glued[k] = True
-    # 孤字: the last line holds the last two non-punctuation units and what follows them
+    # 孤字: a paragraph's last line holds at least two characters
     counted = 0
     for k in range(len(us) - 1, 0, -1):
-        if us[k].kind == "space":
-            break
-        if not (us[k].kind == "cjk" and not is_han(text[us[k].start])):
-            counted += 1
-        if counted >= 2:
+        counted += us[k].end - us[k].start
+        if counted >= 2 or us[k - 1].kind == "space":
             break
         glued[k] = True
     return glued
@@ -144,7 +147,7 @@ def _unit_html(text: str, u: Unit, classes: tuple[str, ...] = (), style: str = "
     if u.halt:
         names.append("h")
     if u.kind == "group":
-        names.append("g")
+        names.append("g" if u.end - u.start < LONG_WORD else "g gl")
     if not names and not style:
         return body
     attrs = f' class="{" ".join(names)}"' if names else ""
@@ -286,7 +289,7 @@ def justified_line(text: str, us: list[Unit], slack: float, em: float, flush: bo
         slack += em / 2
         us[-1] = last = replace(last, halt=True)
     stretch = sum(1 for a, b in zip(us, us[1:], strict=False) if not (a.gap_after or b.gap_before))
-    spacing = max(slack / stretch, -0.1 * em) if flush and stretch else 0.0
+    spacing = min(max(slack / stretch, -0.1 * em), MAX_SPACING_EM * em) if flush and stretch else 0.0
     parts = []
     for k, u in enumerate(us):
         nxt = us[k + 1] if k + 1 < len(us) else None

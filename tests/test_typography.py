@@ -70,7 +70,9 @@ def test_marks_that_must_not_start_a_line_are_kept_with_what_precedes_them() -> 
 
 
 def test_last_line_keeps_two_characters() -> None:
-    assert spans(t.markup("一二三四五六。"), "nb")[-1] == "五六。"
+    assert spans(t.markup("一二三四五六。"), "nb")[-1] == "六。"
+    assert spans(t.markup("一二三四五六"), "nb")[-1] == "五六"
+    assert spans(t.markup("一二三 GDP"), "nb") == []  # a word of its own is two characters
 
 
 def test_line_may_break_before_opening_and_after_closing_quote() -> None:
@@ -90,17 +92,28 @@ def _spacing(line_html: str) -> float:
 
 def test_justified_line_spreads_the_slack_over_the_gaps() -> None:
     text = "一二三四五"
-    line = t.justified_line(text, t.units(text), slack=8.0, em=16.0, flush=True)
-    assert abs(_spacing(line) - 2.0) < 1e-3  # 4 gaps
+    line = t.justified_line(text, t.units(text), slack=4.0, em=16.0, flush=True)
+    assert abs(_spacing(line) - 1.0) < 1e-3  # 4 gaps
     assert '<span class="z">五</span>' in line  # the last character carries no spacing
     assert plain(line) == text
 
 
 def test_justified_line_trims_a_line_end_mark() -> None:
-    text = "一二三四，"
+    text = "一二三四五六七八，"
     line = t.justified_line(text, t.units(text), slack=0.0, em=16.0, flush=True)
-    assert abs(_spacing(line) - 2.0) < 1e-3  # the half em freed by the trimmed ， goes to 4 gaps
+    assert abs(_spacing(line) - 1.0) < 1e-3  # the half em freed by the trimmed ， goes to 8 gaps
     assert spans(line, "h") == ["，"]
+
+
+def test_spacing_stays_below_what_a_pdf_reader_copies_as_a_space() -> None:
+    text = "一二三四五"
+    line = t.justified_line(text, t.units(text), slack=100.0, em=16.0, flush=True)
+    assert abs(_spacing(line) - t.MAX_SPACING_EM * 16) < 1e-3
+
+
+def test_long_latin_words_may_break() -> None:
+    assert spans(t.markup("写入PostgreSQL数据库"), "gl") == ["PostgreSQL"]
+    assert spans(t.markup("写入SQL数据库"), "gl") == []
 
 
 def test_justified_line_drops_the_gap_at_its_ends() -> None:
