@@ -21,9 +21,7 @@ examples:
   python build.py                                  every source/*.yaml -> dist/
   python build.py source/a.yaml --out out --only poster
   python build.py --check                          validate, write nothing
-  python build.py --lint                           Chinese punctuation problems, path:line:column
-  python build.py --fix source/a.yaml              correct them in the file, keeping all else
-  python build.py --report                         build, then print the typesetting scores"""
+  python build.py --lint  (--fix: correct in place) Chinese punctuation problems"""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,11 +42,11 @@ def parser() -> argparse.ArgumentParser:
                    help="let WeasyPrint warnings pass (by default any warning fails the build)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("--lint", action="store_true",
-                   help="report what in the sources breaks Chinese punctuation rules, build nothing")
+                   help="report Chinese punctuation problems, build nothing")
     p.add_argument("--fix", action="store_true",
-                   help="with or without --lint: rewrite the sources with those problems corrected (in place)")
+                   help="correct those problems in the sources, in place")
     p.add_argument("--report", action="store_true",
-                   help="after the build, print each handout's Chinese typesetting scores (needs pypdfium2)")
+                   help="print each handout's typesetting scores (clreq)")
     return p
 
 
