@@ -42,13 +42,18 @@ class Finding:
     replacement: str | None  # None: reported, not fixed automatically
 
 
+# Chinese postal addresses separate place names with spaces ("山东 泰安 271021"): not a lint finding.
+SPACED_BY_CONVENTION = frozenset({"address"})
+
+
 def _values(node: Node) -> Iterator[ScalarNode]:
     """Every scalar that is a value (mapping keys are skipped)."""
     if isinstance(node, ScalarNode):
         yield node
     elif isinstance(node, MappingNode):
-        for _, value in node.value:
-            yield from _values(value)
+        for key, value in node.value:
+            if str(key.value) not in SPACED_BY_CONVENTION:
+                yield from _values(value)
     elif isinstance(node, SequenceNode):
         for item in node.value:
             yield from _values(item)

@@ -68,6 +68,11 @@ def is_cjk(ch: str) -> bool:
             or 0xFF00 <= o <= 0xFFEF or 0x2018 <= o <= 0x201F)
 
 
+def is_mark(ch: str) -> bool:
+    """Punctuation: what does not count as a character of its own on a paragraph's last line."""
+    return ch in FULLWIDTH or ch in NO_LINE_START or unicodedata.category(ch).startswith("P")
+
+
 def is_latin(ch: str) -> bool:
     """A letter or digit of a Western script (set proportionally, spaced from Han)."""
     return not is_cjk(ch) and not ch.isspace() and unicodedata.category(ch)[0] in "LN"
@@ -129,10 +134,10 @@ def _keep_together(text: str, us: list[Unit]) -> list[bool]:
     for k in range(1, len(us)):
         if text[us[k].start] in NO_LINE_START and us[k - 1].kind != "space":
             glued[k] = True
-    # 孤字: a paragraph's last line holds at least two characters
+    # 孤字: a paragraph's last line holds at least two characters besides its marks ("口。" is one)
     counted = 0
     for k in range(len(us) - 1, 0, -1):
-        counted += us[k].end - us[k].start
+        counted += sum(not is_mark(ch) for ch in text[us[k].start:us[k].end])
         if counted >= 2 or us[k - 1].kind == "space":
             break
         glued[k] = True
@@ -440,7 +445,7 @@ def score(glyphs: list[Glyph]) -> dict[str, object]:
         "kinsoku": rate(len(body) - len(bad), len(body)),
         "kinsoku_bad": ["".join(g.ch for g in ln[:3]) + "…" + "".join(g.ch for g in ln[-3:]) for ln in bad],
         "autospace": rate(sum(0.12 * em <= g <= 0.5 * em for g in gaps), len(gaps)), "autospace_n": len(gaps),
-        "last_line": rate(sum(len(ln) >= 2 for ln in lasts), len(lasts)),
+        "last_line": rate(sum(sum(not is_mark(g.ch) for g in ln) >= 2 for ln in lasts), len(lasts)),
         "pitch_spread": round(max(spreads), 3) if spreads else 0.0,
     }
 

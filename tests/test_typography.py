@@ -70,7 +70,7 @@ def test_marks_that_must_not_start_a_line_are_kept_with_what_precedes_them() -> 
 
 
 def test_last_line_keeps_two_characters() -> None:
-    assert spans(t.markup("一二三四五六。"), "nb")[-1] == "六。"
+    assert spans(t.markup("一二三四五六。"), "nb")[-1] == "五六。"  # a mark does not count: "六。" is 孤字
     assert spans(t.markup("一二三四五六"), "nb")[-1] == "五六"
     assert spans(t.markup("一二三 GDP"), "nb") == []  # a word of its own is two characters
 
