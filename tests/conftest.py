@@ -16,6 +16,17 @@ from studyprint.cli import main
 
 SOURCE = ROOT / "source" / "six-principles.yaml"
 
+# The smallest valid source: one author, one section, one paragraph.
+MINIMAL_SOURCE = """\
+title: 标题
+authors:
+  - name: 作者
+sections:
+  - heading: 树立远大信念
+    paragraphs:
+      - 正文。
+"""
+
 
 @dataclass
 class Run:

@@ -11,20 +11,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL_SOURCE as GOOD
 from conftest import run_build
 
 from studyprint import load, model
 from studyprint.errors import UserError
-
-GOOD = """\
-title: 标题
-authors:
-  - name: 作者
-sections:
-  - heading: 树立远大信念
-    paragraphs:
-      - 正文。
-"""
 
 
 def write(tmp_path: Path, content: str | bytes, name: str = "x.yaml") -> Path:

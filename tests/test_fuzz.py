@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from conftest import MINIMAL_SOURCE as GOOD
 from conftest import run_build
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -23,16 +24,6 @@ from hypothesis import strategies as st
 from studyprint import fonts
 
 CASE_SECONDS = 30  # a case that takes longer is a hang
-
-GOOD = """\
-title: 标题
-authors:
-  - name: 作者
-sections:
-  - heading: 树立远大信念
-    paragraphs:
-      - 正文。
-"""
 
 # Pieces of YAML that matter to the parser: structure, quoting, anchors, tags, directives, tabs, escapes.
 TOKENS = [

@@ -5,17 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL_SOURCE as GOOD
 from conftest import pdf_text, run_build
-
-GOOD = """\
-title: 标题
-authors:
-  - name: 作者
-sections:
-  - heading: 树立远大信念
-    paragraphs:
-      - 正文。
-"""
 
 
 def build_text(tmp_path: Path, text: str, name: str = "x.yaml"):
