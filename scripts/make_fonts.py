@@ -6,9 +6,10 @@ and WeasyPrint writes glyph ids where MuPDF, Ghostscript and Acrobat look up CID
 the pan-CJK TTCs have CID == GID for all 65,535 glyphs. Subsetting them with fontTools while keeping
 glyph ids (retain_gids) keeps that property and brings each face under 10 MB.
 
-The repertoire (fonts/repertoire.txt, written by this script) is every character of 通用规范汉字表
+The requested repertoire is every character of 通用规范汉字表
 (2013, the 8105 characters with a kTGH value in Unihan), every character of GB 2312, and the
-punctuation, digits, Latin letters and symbols listed in EXTRA_RANGES.
+punctuation, digits, Latin letters and symbols listed in EXTRA_RANGES. fonts/repertoire.txt lists
+what every made face then draws: all of those but the few symbols Noto CJK lacks.
 
 usage: apt-get install fonts-noto-cjk unicode-data && python scripts/make_fonts.py [--out DIR]
 (default DIR: fonts/; the output is byte-identical from run to run)
@@ -20,6 +21,7 @@ import bz2
 import contextlib
 import hashlib
 import sys
+import unicodedata
 from pathlib import Path
 
 from fontTools import subset
@@ -118,17 +120,26 @@ def make_face(out: Path, out_name: str, ttc: str, index: int, codepoints: set[in
     font.save(out / out_name)
 
 
+def write_repertoire(out: Path) -> None:
+    """repertoire.txt: the characters every made face draws (the requested set, less what Noto CJK lacks)."""
+    common = None
+    for out_name, _, _ in FACES:
+        with TTFont(out / out_name, lazy=True) as font:
+            cmap = set(font.getBestCmap())
+        common = cmap if common is None else common & cmap
+    chars = "".join(chr(cp) for cp in sorted(common) if cp > 0x20 and unicodedata.category(chr(cp)) != "Cc")
+    (out / "repertoire.txt").write_text(chars + "\n", encoding="utf-8")
+
+
 def main() -> int:
     out = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else FONTS
     out.mkdir(parents=True, exist_ok=True)
     codepoints = repertoire()
-    (out / "repertoire.txt").write_text(
-        "".join(chr(cp) for cp in sorted(codepoints) if cp >= 0x21) + "\n", encoding="utf-8"
-    )
     for out_name, ttc, index in FACES:
         make_face(out, out_name, ttc, index, codepoints)
         data = (out / out_name).read_bytes()
         print(f"{out_name}  {len(data):>9} bytes  sha256 {hashlib.sha256(data).hexdigest()}")
+    write_repertoire(out)
     return 0
 
 
