@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -32,12 +33,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/)")
     p.add_argument("--only", choices=pipeline.KINDS, help="build only the handout or only the poster")
     p.add_argument("--check", action="store_true", help="validate the sources and write nothing")
-    p.add_argument("--paper", choices=sorted(html.PAPERS), default="A4",
-                   help="the handout's paper (default A4)")
-    p.add_argument("--poster-size", choices=list(poster.POSTER_SIZES), default="A3",
-                   help="the poster's paper (default A3)")
+    p.add_argument("--paper", choices=sorted(html.PAPERS), default="A4", help="the handout's paper (A4)")
+    p.add_argument("--poster-size", choices=list(poster.POSTER_SIZES), default="A3", help="the poster's paper (A3)")
     p.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait",
                    help="the poster's orientation")
+    p.add_argument("--theme", choices=poster.themes(), default="red", help="the poster's colours (red)")
+    p.add_argument("--bleed", type=bleed_mm, default=0.0, metavar="MM",
+                   help="poster bleed with crop marks, e.g. 3mm (0-10mm)")
+    p.add_argument("-v", "--verbose", action="store_true", help="report the poster's fitted scale")
     p.add_argument("--no-strict", dest="strict", action="store_false",
                    help="let WeasyPrint warnings pass (by default any warning fails the build)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
@@ -48,6 +51,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--report", action="store_true",
                    help="print each handout's typesetting scores (clreq)")
     return p
+
+
+def bleed_mm(value: str) -> float:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(mm)?", value.strip())
+    if not match or float(match.group(1)) > 10:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a bleed like 3mm (0 to 10 mm)")
+    return float(match.group(1))
 
 
 def default_sources() -> list[Path]:
@@ -69,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         paper=args.paper,
         poster_size=args.poster_size,
         orientation=args.orientation,
+        bleed_mm=args.bleed,
+        theme=args.theme,
         strict=args.strict,
+        verbose=args.verbose and not args.quiet,
     )
     if args.lint or args.fix:
         return _lint(sources, fix=args.fix, quiet=args.quiet)

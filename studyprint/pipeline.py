@@ -25,7 +25,10 @@ class Options:
     paper: str = "A4"
     poster_size: str = "A3"
     orientation: str = "portrait"
+    bleed_mm: float = 0.0
+    theme: str = "red"
     strict: bool = True
+    verbose: bool = False
 
 
 @dataclass
@@ -77,28 +80,42 @@ def check_collisions(paths: list[Path]) -> None:
         raise UserError(problems)
 
 
-def html_for(kind: str, article: model.Article, options: Options) -> str:
-    if kind == "handout":
-        return html.render("handout", article, html.PAPERS[options.paper].page_css())
-    page = poster.PosterPage(options.poster_size, options.orientation)
-    return html.render("poster", article, page.page_css(), columns=poster.columns(article),
-                       footer=poster.footer(article))
+def handout_html(article: model.Article, options: Options) -> str:
+    return html.render("handout", article, html.PAPERS[options.paper].page_css())
+
+
+def poster_html(article: model.Article, page: poster.PosterPage) -> str:
+    return html.render("poster", article, page.page_css(), theme=page.theme,
+                       columns=poster.columns(article, page.orientation), footer=poster.footer(article))
+
+
+def fit_poster(article: model.Article, shown: str, options: Options) -> pdf.Rendered:
+    page = poster.PosterPage(options.poster_size, options.orientation, bleed_mm=options.bleed_mm,
+                             theme=options.theme)
+    try:
+        fitted = poster.fit(page, lambda trial: poster_html(article, trial))
+    except poster.DoesNotFit:
+        raise UserError([Problem(shown, None, None, poster.too_much_message(article, page))]) from None
+    if options.verbose:
+        print(f"{shown}: {fitted.describe()}")
+    return fitted.rendered
+
+
+def layout_handout(article: model.Article, options: Options) -> pdf.Rendered:
+    """Two passes: the first finds the line breaks, the second justifies each line (typography.justify)."""
+    source_html = handout_html(article, options)
+    first = pdf.layout(source_html)
+    rendered = pdf.layout(typography.justify(source_html, first.document))
+    rendered.warnings[:0] = first.warnings
+    return rendered
 
 
 def render(kind: str, article: model.Article, source: Path, options: Options) -> Output:
     shown = shown_path(source)
     try:
-        source_html = html_for(kind, article, options)
-        rendered = pdf.layout(source_html)
-        if kind == "handout":  # second pass: justify body paragraphs line by line (typography.justify)
-            first = rendered
-            rendered = pdf.layout(typography.justify(source_html, first.document))
-            rendered.warnings[:0] = first.warnings
+        rendered = layout_handout(article, options) if kind == "handout" else fit_poster(article, shown, options)
     except pdf.RenderError as e:
         raise UserError([Problem(shown, None, None, f"{kind}: {e}")]) from None
-    if kind == "poster" and len(rendered.document.pages) != 1:
-        raise UserError([Problem(shown, None, None,
-                                 f"the poster takes {len(rendered.document.pages)} pages, not 1")])
     try:
         data = pdf.write(rendered)
     except pdf.RenderError as e:

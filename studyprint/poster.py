@@ -1,13 +1,36 @@
-"""The poster's page: paper, columns and the type unit the layout scales by."""
+"""The poster: paper, grid, and the auto-fit that finds the largest type scale at which one page holds it all.
+
+Every size in layouts/poster.css is a multiple of --u, the design unit: 1 pt on A3 at scale 1, growing with
+the paper, so an A1 poster is the A3 design enlarged. The fit bisects the scale with layout passes (no PDF
+is written for a try) and fails with a message when even the legibility floor does not fit.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
+from markupsafe import Markup
+
+from . import LAYOUTS, pdf, typography
 from .model import Article
 
 MM = 72 / 25.4
 POSTER_SIZES = {"A3": (297, 420), "A2": (420, 594), "A1": (594, 841), "A0": (841, 1189)}
+PRACTICE_U = 28  # the practice line's size in design units (poster.css: .card .practice)
+LEGIBLE_SHARE = 0.01  # floor: practice text >= 1 % of the paper's long side (A3: 11.9 pt, about 4 mm)
+MIN_SCALE, MAX_SCALE = 0.3, 2.0
+TOLERANCE = 1.02  # the fit stops when the bounds are within 2 % of each other
+PHRASE_END = frozenset("，、；：。！？")
+
+
+def themes() -> list[str]:
+    """The themes tokens.css defines, as `.theme-NAME { ... }` blocks of custom properties."""
+    css = (LAYOUTS / "tokens.css").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"\.theme-([a-z]+)\b", css)))
 
 
 @dataclass(frozen=True)
@@ -15,6 +38,8 @@ class PosterPage:
     size: str = "A3"
     orientation: str = "portrait"
     scale: float = 1.0
+    bleed_mm: float = 0.0
+    theme: str = "red"
 
     @property
     def width_mm(self) -> float:
@@ -27,19 +52,29 @@ class PosterPage:
         return h if self.orientation == "portrait" else w
 
     def unit_pt(self) -> float:
-        """1 design unit: 1 pt on A3 portrait at scale 1, growing with the paper's short side."""
-        return min(self.width_mm, self.height_mm) / 297 * self.scale
+        """1 design unit: 1 pt on A3 at scale 1, growing with the paper's short side."""
+        return min(POSTER_SIZES[self.size]) / 297 * self.scale
+
+    def practice_pt(self) -> float:
+        return PRACTICE_U * self.unit_pt()
+
+    def legible(self) -> bool:
+        return self.practice_pt() >= LEGIBLE_SHARE * max(POSTER_SIZES[self.size]) * MM
 
     def page_css(self) -> str:
+        bleed = f" bleed: {self.bleed_mm}mm; marks: crop cross;" if self.bleed_mm else ""
         return (
-            f"@page {{ size: {self.width_mm}mm {self.height_mm}mm; }}\n"
+            f"@page {{ size: {self.width_mm}mm {self.height_mm}mm;{bleed} }}\n"
             f":root {{ --u: {self.unit_pt():.4f}pt; --page-height: {self.height_mm * MM:.3f}pt; }}"
         )
 
 
-def columns(article: Article) -> int:
+def columns(article: Article, orientation: str) -> int:
+    """Cards per row: few sections read best as full-width cards; more get a grid that keeps cards wide."""
     n = len(article.sections)
-    return 1 if n <= 3 else 2 if n <= 8 else 3
+    if orientation == "landscape":
+        return 1 if n <= 3 else 2 if n == 4 else 3 if n <= 6 else 4
+    return 1 if n <= 3 else 2 if n <= 8 else 3 if n <= 12 else 4
 
 
 def footer(article: Article) -> str | None:
@@ -51,3 +86,151 @@ def footer(article: Article) -> str | None:
     if article.date:
         parts.append(f"{article.date.year}年{article.date.month}月{article.date.day}日")
     return "　".join(parts) or None
+
+
+def phrase(text: str) -> Markup:
+    """A heading that wraps by phrase: each phrase (up to a ， or 、…) is an inline block, so a line breaks
+    between phrases first; inside one, typography keeps the last two characters together (no 孤字)."""
+    phrases, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in PHRASE_END:
+            phrases.append(text[start:i + 1])
+            start = i + 1
+    if start < len(text):
+        phrases.append(text[start:])
+    return Markup("").join(Markup('<span class="phrase">{}</span>').format(typography.markup(p)) for p in phrases)
+
+
+@dataclass(frozen=True)
+class Fit:
+    rendered: pdf.Rendered
+    page: PosterPage
+    passes: int
+    seconds: float
+
+    def describe(self) -> str:
+        return (f"poster {self.page.size} {self.page.orientation}, scale {self.page.scale:.3f} "
+                f"(practice text {self.page.practice_pt():.1f} pt), {self.passes} layout passes, "
+                f"{self.seconds:.2f} s")
+
+
+class DoesNotFit(Exception):
+    pass
+
+
+PX = 96 / 25.4  # WeasyPrint lays out in CSS px: px per mm
+TEXT_BLOCKS = ("h1", "h2", "p")
+
+
+def _boxes(rendered: pdf.Rendered):
+    return (b for b in rendered.document.pages[0]._page_box.descendants() if hasattr(b, "position_y"))
+
+
+def overflows(rendered: pdf.Rendered, page: PosterPage) -> bool:
+    """True if the layout takes more than one page or any box reaches past the page's edges."""
+    if len(rendered.document.pages) != 1:
+        return True
+    width, height = page.width_mm * PX + 0.5, page.height_mm * PX + 0.5
+    return any(b.position_y + b.margin_height() > height or b.position_x + b.margin_width() > width
+               for b in _boxes(rendered))
+
+
+def line_counts(rendered: pdf.Rendered) -> tuple[int, ...]:
+    """How many lines each text block (title, headings, practices, key sentences…) takes."""
+    counts = []
+    for box in _boxes(rendered):
+        if box.element_tag in TEXT_BLOCKS and type(box).__name__ == "BlockBox":
+            counts.append(sum(type(child).__name__ == "LineBox" for child in box.children))
+    return tuple(counts)
+
+
+def _no_more_lines(counts: tuple[int, ...], limit: tuple[int, ...]) -> bool:
+    return len(counts) == len(limit) and all(c <= m for c, m in zip(counts, limit, strict=True))
+
+
+def spare_ratio(rendered: pdf.Rendered) -> float:
+    """The page height over the height the content needs: how much larger the type could roughly be.
+    The cards' grid stretches its rows, so the spare height is what each row's tallest card leaves."""
+    cards = [b for b in _boxes(rendered) if b.element_tag == "article"]
+    rows: dict[float, float] = {}
+    for card in cards:
+        content_bottom = max((c.position_y + c.margin_height() for c in card.children), default=card.position_y)
+        used = content_bottom - card.position_y + card.padding_bottom + card.border_bottom_width
+        spare = card.margin_height() - used
+        rows[round(card.position_y, 1)] = min(rows.get(round(card.position_y, 1), spare), spare)
+    page_height = rendered.document.pages[0]._page_box.margin_height()
+    spare_total = sum(max(0.0, v) for v in rows.values())
+    return min(page_height / max(page_height - spare_total, 1.0), _width_ratio(rendered))
+
+
+def _width_ratio(rendered: pdf.Rendered) -> float:
+    """How much wider one-line text blocks could grow before they wrap (the tightest of them)."""
+    ratio = math.inf
+    for box in _boxes(rendered):
+        if box.element_tag not in TEXT_BLOCKS or type(box).__name__ != "BlockBox":
+            continue
+        lines = [c for c in box.children if type(c).__name__ == "LineBox"]
+        if len(lines) == 1 and lines[0].children:
+            used = max(c.position_x + c.margin_width() for c in lines[0].children) - lines[0].position_x
+            ratio = min(ratio, box.width / max(used, 1.0))
+    return ratio
+
+
+def fit(page: PosterPage, render_html: Callable[[PosterPage], str]) -> Fit:
+    """The largest scale at which the poster fits one page without its text taking more lines than at the
+    legibility floor (growing the type never adds a line break). The floor's layout estimates the answer
+    from the spare height; bisection on a log scale then narrows a bracket around it to 2 %. Raises
+    DoesNotFit when even the floor does not fit."""
+    started = time.perf_counter()
+    passes = 0
+    floor = max(MIN_SCALE, _floor_scale(page))
+    lines: tuple[int, ...] = ()
+
+    def attempt(scale: float) -> pdf.Rendered | None:
+        nonlocal passes
+        passes += 1
+        trial = replace(page, scale=scale)
+        rendered = pdf.layout(render_html(trial))
+        ok = not overflows(rendered, trial) and (not lines or _no_more_lines(line_counts(rendered), lines))
+        return rendered if ok else None
+
+    best = attempt(floor)
+    if best is None:
+        raise DoesNotFit()
+    lines = line_counts(best)
+    low, high = floor, min(MAX_SCALE, floor * spare_ratio(best) * 1.03)
+    if high > low * TOLERANCE:
+        guess = attempt(high / 1.06)
+        if guess is not None:
+            low, best = high / 1.06, guess
+        else:
+            high = high / 1.06
+    while high / low > TOLERANCE:
+        middle = math.sqrt(low * high)
+        rendered = attempt(middle)
+        if rendered is None:
+            high = middle
+        else:
+            low, best = middle, rendered
+    return Fit(best, replace(page, scale=low), passes, time.perf_counter() - started)
+
+
+def _floor_scale(page: PosterPage) -> float:
+    """The smallest scale at which the practice text is still legible."""
+    at_one = replace(page, scale=1.0)
+    return LEGIBLE_SHARE * max(POSTER_SIZES[page.size]) * MM / at_one.practice_pt()
+
+
+def next_size(size: str) -> str | None:
+    names = list(POSTER_SIZES)
+    i = names.index(size)
+    return names[i + 1] if i + 1 < len(names) else None
+
+
+def too_much_message(article: Article, page: PosterPage) -> str:
+    n = len(article.sections)
+    bigger = next_size(page.size)
+    alternative = f"or use --poster-size {bigger}" if bigger else "or split the article into two posters"
+    return (f"the poster cannot fit {n} section{'s' if n != 1 else ''} on one {page.size} page at a legible size; "
+            f"shorten the title, headings, practices or poster_line sentences, {alternative}")
+

@@ -122,7 +122,7 @@ def test_without_the_second_pass_lines_are_ragged(handouts: dict) -> None:
     root, text = load(ARTICLES["stress-edges"], "stress-edges.yaml")
     article = model.validate(root, text, "stress-edges.yaml", "stress-edges")
     options = pipeline.Options(out=Path("unused"), paper="A4")
-    data = pdf.write(pdf.layout(pipeline.html_for("handout", article, options)))
+    data = pdf.write(pdf.layout(pipeline.handout_html(article, options)))
     f = typography.score(typography.pdf_glyphs(data))
     assert f["flush"] < 0.9 and f["end_trim"] < 0.5, f
     assert html.PAPERS["A4"].measure == 38
