@@ -164,16 +164,32 @@ def spare_ratio(rendered: pdf.Rendered) -> float:
 
 
 def _width_ratio(rendered: pdf.Rendered) -> float:
-    """How much wider one-line text blocks could grow before they wrap (the tightest of them)."""
+    """How much larger the type could grow before a one-line text block wraps. Everything scales with the
+    type except the page's width, so a block's room at scale x times the current one is
+    C - (C - room) * x, where C is its share of the page width (the page, or one column of cards)."""
+    page_width = rendered.document.pages[0]._page_box.margin_width()
+    cards = [b for b in _boxes(rendered) if b.element_tag == "article"]
+    share = page_width / max(len({round(c.position_x) for c in cards}), 1)
     ratio = math.inf
-    for box in _boxes(rendered):
-        if box.element_tag not in TEXT_BLOCKS or type(box).__name__ != "BlockBox":
-            continue
-        lines = [c for c in box.children if type(c).__name__ == "LineBox"]
-        if len(lines) == 1 and lines[0].children:
-            used = max(c.position_x + c.margin_width() for c in lines[0].children) - lines[0].position_x
-            ratio = min(ratio, box.width / max(used, 1.0))
+    for card_or_page, blocks in [(None, _text_blocks(rendered, outside=cards)),
+                                 *((c, _text_blocks_in(c)) for c in cards)]:
+        whole = page_width if card_or_page is None else share
+        for box in blocks:
+            lines = [c for c in box.children if type(c).__name__ == "LineBox"]
+            if len(lines) == 1 and lines[0].children:
+                used = max(c.position_x + c.margin_width() for c in lines[0].children) - lines[0].position_x
+                ratio = min(ratio, whole / (used + whole - box.width))
     return ratio
+
+
+def _text_blocks_in(box) -> list:
+    return [b for b in box.descendants() if b.element_tag in TEXT_BLOCKS and type(b).__name__ == "BlockBox"]
+
+
+def _text_blocks(rendered: pdf.Rendered, outside: list) -> list:
+    inside = {id(b) for card in outside for b in _text_blocks_in(card)}
+    return [b for b in _boxes(rendered) if b.element_tag in TEXT_BLOCKS and type(b).__name__ == "BlockBox"
+            and id(b) not in inside]
 
 
 def fit(page: PosterPage, render_html: Callable[[PosterPage], str]) -> Fit:
@@ -198,13 +214,15 @@ def fit(page: PosterPage, render_html: Callable[[PosterPage], str]) -> Fit:
     if best is None:
         raise DoesNotFit()
     lines = line_counts(best)
-    low, high = floor, min(MAX_SCALE, floor * spare_ratio(best) * 1.03)
+    estimate = floor * spare_ratio(best)
+    low, high = floor, min(MAX_SCALE, estimate * 1.03)
     if high > low * TOLERANCE:
-        guess = attempt(high / 1.06)
+        below = max(low, estimate * 0.95)
+        guess = attempt(below)
         if guess is not None:
-            low, best = high / 1.06, guess
+            low, best = below, guess
         else:
-            high = high / 1.06
+            high = below
     while high / low > TOLERANCE:
         middle = math.sqrt(low * high)
         rendered = attempt(middle)
