@@ -21,8 +21,8 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import load
+from .chars import FULLWIDTH, is_han
 from .errors import Problem
-from .typography import FULLWIDTH, is_han
 
 FULL = {",": "，", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
 DOUBLED = re.compile(r"([，。、；：])\1+")

@@ -27,19 +27,13 @@ import collections
 import html as htmllib
 import re
 import statistics
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
-# --- character classes ---------------------------------------------------------------------------------------
+from .chars import CLOSE, FULLWIDTH, OPEN, STOPS, TRIM_AT_END, is_cjk, is_han, is_latin, is_mark
 
-OPEN = frozenset("“‘（《〈「『【〔〖")
-CLOSE = frozenset("”’）》〉」』】〕〗")
-STOPS = frozenset("，。、；：？！")  # pause and end marks: their blank half is on the right
-FULLWIDTH = OPEN | CLOSE | STOPS
-TRIM_AT_END = CLOSE | STOPS  # full-width marks set at half width at the end of a line
 NO_LINE_START = frozenset("·～—／…")  # Pango lets these start a line; clreq does not
 GROUPS = ("——", "……")  # never split, never spaced apart
 # A Latin word this long may break anywhere at a line end (class `gl`), as WPS and Word do in Chinese text:
@@ -53,29 +47,6 @@ MAX_SPACING_EM = 0.12
 # and others) turn a gap of 1/6 em or more between two glyphs into a space in copied text, so we use the
 # shrunk end of the range: the gap is seen but never copied as a space.
 GAP_EM = 0.14
-
-
-def is_han(ch: str) -> bool:
-    o = ord(ch)
-    return (0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
-            or 0x20000 <= o <= 0x3FFFF or 0x3040 <= o <= 0x30FF)
-
-
-def is_cjk(ch: str) -> bool:
-    """Set as a 1 em square (or a CJK mark): Han, kana, CJK and full-width punctuation."""
-    o = ord(ch)
-    return (is_han(ch) or ch in FULLWIDTH or ch in NO_LINE_START or 0x3000 <= o <= 0x303F
-            or 0xFF00 <= o <= 0xFFEF or 0x2018 <= o <= 0x201F)
-
-
-def is_mark(ch: str) -> bool:
-    """Punctuation: what does not count as a character of its own on a paragraph's last line."""
-    return ch in FULLWIDTH or ch in NO_LINE_START or unicodedata.category(ch).startswith("P")
-
-
-def is_latin(ch: str) -> bool:
-    """A letter or digit of a Western script (set proportionally, spaced from Han)."""
-    return not is_cjk(ch) and not ch.isspace() and unicodedata.category(ch)[0] in "LN"
 
 
 # --- units: what a line is made of -----------------------------------------------------------------------------
