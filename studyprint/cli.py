@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import ROOT, html, lint, pipeline, poster, typography
-from .errors import UserError
+from .errors import UserError, shown_path
 
 DESCRIPTION = """\
 Build print-ready PDFs from article sources (YAML): for each NAME.yaml a typeset
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     if not args.quiet:
         for output in outputs:
-            print(f"{pipeline.shown_path(output.path)}  {output.pages} page(s)")
+            print(f"{shown_path(output.path)}  {output.pages} page(s)")
     if args.report:
         return _report(outputs)
     return 0
@@ -117,7 +117,7 @@ def _lint(sources: list[Path], fix: bool, quiet: bool) -> int:
     left = []
     try:
         for source in sources:
-            shown = pipeline.shown_path(source)
+            shown = shown_path(source)
             if fix:
                 fixed, problems = lint.fix(source, shown)
                 if fixed and not quiet:
@@ -144,5 +144,5 @@ def _report(outputs: list[pipeline.Output]) -> int:
     for output in outputs:
         if output.path.name.endswith("-handout.pdf"):
             figures = typography.score(typography.pdf_glyphs(output.data))
-            print(f"{pipeline.shown_path(output.path)}: {typography.report_line(figures)}")
+            print(f"{shown_path(output.path)}: {typography.report_line(figures)}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -51,3 +52,11 @@ class UserError(Exception):
 
 def fail(path: str, message: str) -> UserError:
     return UserError([Problem(path, None, None, message)])
+
+
+def shown_path(path: Path) -> str:
+    """The path as the user should see it in messages: relative to the working directory if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # outside the working directory, or a symlink loop
+        return str(path)

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from . import load
 from .chars import FULLWIDTH, is_han
 from .errors import Problem
+from .files import write_atomically
 
 FULL = {",": "，", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
 DOUBLED = re.compile(r"([，。、；：])\1+")
@@ -170,8 +171,6 @@ def apply(text: str, found: list[Finding]) -> str:
 
 def fix(path: Path, shown: str) -> tuple[int, list[Problem]]:
     """Rewrite the source with its fixable findings corrected; returns (number fixed, problems left)."""
-    from .pipeline import write_atomically
-
     bom, text = _read(path, shown)
     found = findings(text, shown)
     fixed = apply(text, found)

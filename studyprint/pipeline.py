@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
-import os
-import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import html, load, model, pdf, poster, typography
-from .errors import Problem, UserError
+from . import files, html, load, model, pdf, poster, typography
+from .errors import Problem, UserError, shown_path
 
 KINDS = ("handout", "poster")
 
@@ -37,14 +30,6 @@ class Output:
     data: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
-
-
-def shown_path(path: Path) -> str:
-    """The path as the user should see it in messages: relative to the working directory if inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # outside the working directory, or a symlink loop
-        return str(path)
 
 
 def read_sources(paths: list[Path]) -> list[model.Article]:
@@ -134,132 +119,5 @@ def build(sources: list[Path], options: Options) -> list[Output]:
     articles = read_sources(sources)
     outputs = [render(kind, article, source, options)
                for source, article in zip(sources, articles, strict=True) for kind in options.kinds]
-    write_all(outputs, options.out)
+    files.write_all([(o.path, o.data) for o in outputs], options.out)
     return outputs
-
-
-LOCK_WAIT = 60.0  # seconds a build waits for another one writing into the same folder
-STALE_AGE = 3600.0  # without a lock (flock unsupported), only temp files this old are stale
-TEMP_GLOB = ".*.pdf.*.tmp"  # write_atomically's temp files: .NAME.pdf.RANDOM.tmp
-
-
-def write_all(outputs: list[Output], out_dir: Path) -> None:
-    """Write every output or none: all temp files are written and fsynced first, then renamed over the
-    targets. The folder is locked (flock) meanwhile, so that concurrent builds take turns and each one can
-    remove the temp files a killed build left behind without touching a live one."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError([Problem(shown_path(out_dir), None, None, "the output folder is a file, not a folder")])
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError([Problem(shown_path(out_dir), None, None,
-                                 f"cannot create the output folder: {e.strerror}")]) from None
-    with _folder_lock(out_dir) as locked:
-        _remove_stale_temp_files(out_dir, locked)
-        temps: list[tuple[str, Output]] = []
-        try:
-            for output in outputs:
-                temps.append((_write_temp(output.path, output.data), output))
-            for tmp, output in temps:
-                try:
-                    os.replace(tmp, output.path)
-                except OSError as e:
-                    raise UserError([_write_problem(output.path, e)]) from None
-            _fsync_folder(out_dir)
-        finally:
-            for tmp, _ in temps:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-
-
-@contextlib.contextmanager
-def _folder_lock(out_dir: Path) -> Iterator[bool]:
-    """An exclusive flock on the output folder itself (no lock file is left behind); yields whether it is
-    held. Waits up to LOCK_WAIT seconds for another build, then gives up with a clear message."""
-    try:
-        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        yield False
-        return
-    try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise UserError([Problem(shown_path(out_dir), None, None,
-                                             f"another build has been writing into this folder for "
-                                             f"{LOCK_WAIT:.0f} s; try again when it has finished")]) from None
-                time.sleep(0.05)
-            except OSError:  # a file system without flock: no lock, stale temp files are judged by age
-                yield False
-                return
-        yield True
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _remove_stale_temp_files(out_dir: Path, locked: bool) -> None:
-    """Temp files of a build that was killed. Under the lock every temp file is stale (a live one belongs to
-    the build holding the lock); without it, only old ones are."""
-    now = time.time()
-    for tmp in out_dir.glob(TEMP_GLOB):
-        with contextlib.suppress(OSError):
-            if tmp.is_file() and not tmp.is_symlink() and (locked or now - tmp.stat().st_mtime > STALE_AGE):
-                tmp.unlink()
-
-
-def _fsync_folder(out_dir: Path) -> None:
-    """Make the renames durable; a file system that cannot fsync a folder is not an error."""
-    with contextlib.suppress(OSError):
-        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _write_problem(path: Path, e: OSError) -> Problem:
-    reason = e.strerror or str(e)
-    if e.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason += " (the disk is full; the earlier PDFs are unchanged)"
-    elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason += f" (the output folder {shown_path(path.parent)} is not writable)"
-    return Problem(shown_path(path), None, None, f"cannot write: {reason}")
-
-
-def _write_temp(path: Path, data: bytes) -> str:
-    """A fsynced temp file beside path with data in it; on failure nothing is left and UserError is raised."""
-    fd, tmp = -1, ""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            fd = -1
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        done, tmp = tmp, ""
-        return done
-    except OSError as e:
-        raise UserError([_write_problem(path, e)]) from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temp file beside the target, fsync, then rename over it: never a half-written PDF."""
-    tmp = _write_temp(path, data)
-    try:
-        os.replace(tmp, path)
-    except OSError as e:
-        raise UserError([_write_problem(path, e)]) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import SOURCE, run_build
 
-from studyprint import ROOT, pipeline
+from studyprint import ROOT, files, pipeline
 
 NAMES = ["six-principles-handout.pdf", "six-principles-poster.pdf"]
 
@@ -140,7 +140,7 @@ def test_a_build_waits_for_another_one_writing_and_keeps_its_live_temp_file(tmp_
 def test_a_build_gives_up_waiting_with_a_clear_message(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr(pipeline, "LOCK_WAIT", 0.5)
+    monkeypatch.setattr(files, "LOCK_WAIT", 0.5)
     lock = os.open(out, os.O_RDONLY)
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from studyprint import FONTS, poster
-from studyprint.pipeline import shown_path
+from studyprint.errors import shown_path
 
 MM = 72 / 25.4
 TWELVE = Path(__file__).parent / "posters" / "twelve.yaml"

@@ -6,7 +6,7 @@ import pytest
 from conftest import SOURCE, run_build
 
 from studyprint import html
-from studyprint.pipeline import shown_path
+from studyprint.errors import shown_path
 
 UNKNOWN_PROPERTY = "<style>p { colour: red; }</style>"
 
