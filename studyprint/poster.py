@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from . import LAYOUTS, pdf, typography
+from . import LAYOUTS, boxes, pdf, typography
 from .model import Article
 
 MM = 72 / 25.4
@@ -122,26 +122,21 @@ PX = 96 / 25.4  # WeasyPrint lays out in CSS px: px per mm
 TEXT_BLOCKS = ("h1", "h2", "p")
 
 
-def _boxes(rendered: pdf.Rendered):
-    return (b for b in rendered.document.pages[0]._page_box.descendants() if hasattr(b, "position_y"))
-
-
 def overflows(rendered: pdf.Rendered, page: PosterPage) -> bool:
     """True if the layout takes more than one page or any box reaches past the page's edges."""
-    if len(rendered.document.pages) != 1:
+    if boxes.page_count(rendered.document) != 1:
         return True
-    width, height = page.width_mm * PX + 0.5, page.height_mm * PX + 0.5
-    return any(b.position_y + b.margin_height() > height or b.position_x + b.margin_width() > width
-               for b in _boxes(rendered))
+    right, bottom = boxes.extent(rendered.document)
+    return right > page.width_mm * PX + 0.5 or bottom > page.height_mm * PX + 0.5
+
+
+def _text_blocks(laid_out: list[boxes.Block]) -> list[boxes.Block]:
+    return [b for b in laid_out if b.tag in TEXT_BLOCKS and b.lines]
 
 
 def line_counts(rendered: pdf.Rendered) -> tuple[int, ...]:
     """How many lines each text block (title, headings, practices, key sentences…) takes."""
-    counts = []
-    for box in _boxes(rendered):
-        if box.element_tag in TEXT_BLOCKS and type(box).__name__ == "BlockBox":
-            counts.append(sum(type(child).__name__ == "LineBox" for child in box.children))
-    return tuple(counts)
+    return tuple(len(b.lines) for b in _text_blocks(boxes.blocks(rendered.document)))
 
 
 def _no_more_lines(counts: tuple[int, ...], limit: tuple[int, ...]) -> bool:
@@ -151,45 +146,42 @@ def _no_more_lines(counts: tuple[int, ...], limit: tuple[int, ...]) -> bool:
 def spare_ratio(rendered: pdf.Rendered) -> float:
     """The page height over the height the content needs: how much larger the type could roughly be.
     The cards' grid stretches its rows, so the spare height is what each row's tallest card leaves."""
-    cards = [b for b in _boxes(rendered) if b.element_tag == "article"]
+    laid_out = boxes.blocks(rendered.document)
     rows: dict[float, float] = {}
-    for card in cards:
-        content_bottom = max((c.position_y + c.margin_height() for c in card.children), default=card.position_y)
-        used = content_bottom - card.position_y + card.padding_bottom + card.border_bottom_width
-        spare = card.margin_height() - used
-        rows[round(card.position_y, 1)] = min(rows.get(round(card.position_y, 1), spare), spare)
-    page_height = rendered.document.pages[0]._page_box.margin_height()
+    for card in (b for b in laid_out if b.tag == "article"):
+        inside = [b for b in laid_out if b.parent == card.index]
+        content_bottom = max((b.y + b.height for b in inside), default=card.y)
+        used = content_bottom - card.y + card.padding_bottom + card.border_bottom
+        row = round(card.y, 1)
+        rows[row] = min(rows.get(row, card.height - used), card.height - used)
+    page_height = boxes.page_size(rendered.document)[1]
     spare_total = sum(max(0.0, v) for v in rows.values())
-    return min(page_height / max(page_height - spare_total, 1.0), _width_ratio(rendered))
+    return min(page_height / max(page_height - spare_total, 1.0), _width_ratio(laid_out, rendered))
 
 
-def _width_ratio(rendered: pdf.Rendered) -> float:
+def _width_ratio(laid_out: list[boxes.Block], rendered: pdf.Rendered) -> float:
     """How much larger the type could grow before a one-line text block wraps. Everything scales with the
     type except the page's width, so a block's room at scale x times the current one is
     C - (C - room) * x, where C is its share of the page width (the page, or one column of cards)."""
-    page_width = rendered.document.pages[0]._page_box.margin_width()
-    cards = [b for b in _boxes(rendered) if b.element_tag == "article"]
-    share = page_width / max(len({round(c.position_x) for c in cards}), 1)
+    page_width = boxes.page_size(rendered.document)[0]
+    cards = {b.index for b in laid_out if b.tag == "article"}
+    share = page_width / max(len({round(b.x) for b in laid_out if b.index in cards}), 1)
     ratio = math.inf
-    for card_or_page, blocks in [(None, _text_blocks(rendered, outside=cards)),
-                                 *((c, _text_blocks_in(c)) for c in cards)]:
-        whole = page_width if card_or_page is None else share
-        for box in blocks:
-            lines = [c for c in box.children if type(c).__name__ == "LineBox"]
-            if len(lines) == 1 and lines[0].children:
-                used = max(c.position_x + c.margin_width() for c in lines[0].children) - lines[0].position_x
-                ratio = min(ratio, whole / (used + whole - box.width))
+    for block in _text_blocks(laid_out):
+        whole = share if _inside(block, cards, laid_out) else page_width
+        if len(block.lines) == 1:
+            used = block.lines[0].right - block.lines[0].x
+            ratio = min(ratio, whole / (used + whole - block.content_width))
     return ratio
 
 
-def _text_blocks_in(box) -> list:
-    return [b for b in box.descendants() if b.element_tag in TEXT_BLOCKS and type(b).__name__ == "BlockBox"]
-
-
-def _text_blocks(rendered: pdf.Rendered, outside: list) -> list:
-    inside = {id(b) for card in outside for b in _text_blocks_in(card)}
-    return [b for b in _boxes(rendered) if b.element_tag in TEXT_BLOCKS and type(b).__name__ == "BlockBox"
-            and id(b) not in inside]
+def _inside(block: boxes.Block, ancestors: set[int], laid_out: list[boxes.Block]) -> bool:
+    parent = block.parent
+    while parent is not None:
+        if parent in ancestors:
+            return True
+        parent = laid_out[parent].parent
+    return False
 
 
 def fit(page: PosterPage, render_html: Callable[[PosterPage], str]) -> Fit:
