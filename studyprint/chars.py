@@ -15,7 +15,7 @@ TRIM_AT_END = CLOSE | STOPS  # set at half width at the end of a line (GB/T 1583
 # Never at a line start (kinsoku): closing and stop marks, and the marks clreq keeps with what precedes them.
 NO_LINE_START = CLOSE | STOPS | frozenset("·・～—／…‥々〻ー゠")
 NO_LINE_END = OPEN  # never at a line end
-GROUP_MARKS = frozenset("—…")  # —— and …… are one mark of two characters: never split, never spaced apart
+NO_BREAK_SPACES = frozenset("\u00a0\u2007\u202f")  # spaces a line never breaks at
 
 
 def is_han(ch: str) -> bool:

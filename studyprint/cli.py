@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import ROOT, html, lint, pipeline, poster, typography
+from . import ROOT, html, lint, measure, pipeline, poster
 from .errors import UserError, shown_path
 
 DESCRIPTION = """\
@@ -42,7 +42,8 @@ def parser() -> argparse.ArgumentParser:
                    help="poster bleed with crop marks, e.g. 3mm (0-10mm)")
     p.add_argument("-v", "--verbose", action="store_true", help="report the poster's fitted scale")
     p.add_argument("--no-strict", dest="strict", action="store_false",
-                   help="let WeasyPrint warnings pass (by default any warning fails the build)")
+                   help="let WeasyPrint warnings and lines not set as composed pass, as warnings "
+                        "(by default they fail the build)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("--lint", action="store_true",
                    help="report Chinese punctuation problems, build nothing")
@@ -104,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("build.py: interrupted", file=sys.stderr)
         return 130
-    if not args.quiet:
-        for output in outputs:
+    for output in outputs:
+        for warning in output.warnings:
+            print(f"{shown_path(output.path)}: warning: {warning}", file=sys.stderr)
+        if not args.quiet:
             print(f"{shown_path(output.path)}  {output.pages} page(s)")
     if args.report:
         return _report(outputs)
@@ -143,6 +146,6 @@ def _report(outputs: list[pipeline.Output]) -> int:
         return 1
     for output in outputs:
         if output.path.name.endswith("-handout.pdf"):
-            figures = typography.score(typography.pdf_glyphs(output.data))
-            print(f"{shown_path(output.path)}: {typography.report_line(figures)}")
+            figures = measure.score(measure.pdf_glyphs(output.data))
+            print(f"{shown_path(output.path)}: {measure.report_line(figures)}")
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import LAYOUTS, poster, typography
+from . import LAYOUTS, compose, poster, typography
 from .errors import Problem, UserError
 from .model import Article, Author, Section
 
@@ -28,16 +28,21 @@ class Paper:
     measure: int  # characters per line
     lines: int  # lines per page
     top_mm: float
+    indent: int = 2  # characters a paragraph's first line is indented by
 
     def page_css(self) -> str:
         mm = 72 / 25.4
-        # rounded down: the type area must hold `measure` characters, not a hair less (else a line holds one fewer)
-        side = math.floor((self.width_mm * mm - self.measure * self.body_pt) / 2 * 1000) / 1000
+        # the type area is exactly `measure` characters wide: the composer fills it to the hundredth of a point
+        side = math.floor((self.width_mm * mm - self.measure * self.body_pt) / 2 * 10_000) / 10_000
         bottom = self.height_mm * mm - self.top_mm * mm - self.lines * self.line_pt
         return (
-            f"@page {{ size: {self.name}; margin: {self.top_mm * mm:.3f}pt {side:.3f}pt {bottom:.3f}pt; }}\n"
-            f":root {{ --body-size: {self.body_pt}pt; --line: {self.line_pt}pt; --measure: {self.measure}; }}"
+            f"@page {{ size: {self.name}; margin: {self.top_mm * mm:.3f}pt {side:.4f}pt {bottom:.3f}pt; }}\n"
+            f":root {{ --body-size: {self.body_pt}pt; --line: {self.line_pt}pt; --measure: {self.measure}; "
+            f"--indent: {self.indent}em; }}"
         )
+
+    def composer(self) -> typography.Composer:
+        return typography.Composer(self.measure, self.indent, self.body_pt * typography.PX_PER_PT)
 
 
 PAPERS = {
@@ -86,13 +91,17 @@ def created_date(article: Article) -> str | None:
     return None
 
 
-def render(kind: str, article: Article, page_css: str, theme: str = "red", **extra: object) -> str:
-    """The print HTML for one output kind ('handout' or 'poster')."""
+def render(kind: str, article: Article, page_css: str, theme: str = "red",
+           composer: typography.Composer | None = None, **extra: object) -> str:
+    """The print HTML for one output kind ('handout' or 'poster'); body paragraphs go through `composer`."""
+    env = environment()
+    if composer is not None:
+        env.filters["paragraph"] = composer.paragraph
     try:
-        return environment().get_template(f"{kind}.html").render(
+        return env.get_template(f"{kind}.html").render(
             kind=kind,
             article=article,
-            page_css=Markup(page_css),  # made by our code, never from a source
+            page_css=Markup(f"{page_css}\n:root {{ --gap: {compose.GAP}em; }}"),  # our code's, never a source's
             created=created_date(article),
             theme=theme,
             **extra,

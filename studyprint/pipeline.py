@@ -65,8 +65,10 @@ def check_collisions(paths: list[Path]) -> None:
         raise UserError(problems)
 
 
-def handout_html(article: model.Article, options: Options) -> str:
-    return html.render("handout", article, html.PAPERS[options.paper].page_css())
+def handout_html(article: model.Article, options: Options) -> tuple[str, typography.Composer]:
+    paper = html.PAPERS[options.paper]
+    composer = paper.composer()
+    return html.render("handout", article, paper.page_css(), composer=composer), composer
 
 
 def poster_html(article: model.Article, page: poster.PosterPage) -> str:
@@ -86,31 +88,34 @@ def fit_poster(article: model.Article, shown: str, options: Options) -> pdf.Rend
     return fitted.rendered
 
 
-def layout_handout(article: model.Article, options: Options) -> pdf.Rendered:
-    """Two passes: the first finds the line breaks, the second justifies each line (typography.justify)."""
-    source_html = handout_html(article, options)
-    first = pdf.layout(source_html)
-    rendered = pdf.layout(typography.justify(source_html, first.document))
-    rendered.warnings[:0] = first.warnings
-    return rendered
+def layout_handout(article: model.Article, shown: str, options: Options) -> tuple[pdf.Rendered, list[str]]:
+    """One layout of the composed handout, and what in it is not as composed."""
+    print_html, composer = handout_html(article, options)
+    rendered = pdf.layout(print_html)
+    if options.verbose:
+        for note in composer.notes():
+            print(f"{shown}: handout: {note}")
+    return rendered, composer.check(rendered.document)
 
 
 def render(kind: str, article: model.Article, source: Path, options: Options) -> Output:
+    """One output's PDF bytes. WeasyPrint's warnings and a layout not as composed fail a strict build; without
+    strict mode they are kept as the output's warnings."""
     shown = shown_path(source)
     try:
-        rendered = layout_handout(article, options) if kind == "handout" else fit_poster(article, shown, options)
-    except pdf.RenderError as e:
-        raise UserError([Problem(shown, None, None, f"{kind}: {e}")]) from None
-    try:
+        if kind == "handout":
+            rendered, problems = layout_handout(article, shown, options)
+        else:
+            rendered, problems = fit_poster(article, shown, options), []
         data = pdf.write(rendered)
     except pdf.RenderError as e:
         raise UserError([Problem(shown, None, None, f"{kind}: {e}")]) from None
-    if options.strict and rendered.warnings:
-        raise UserError([Problem(shown, None, None, f"{kind}: WeasyPrint warning: {w} "
-                                 "(warnings fail the build; --no-strict allows them)")
-                         for w in rendered.warnings])
+    problems = [f"WeasyPrint warning: {w}" for w in rendered.warnings] + problems
+    if options.strict and problems:
+        raise UserError([Problem(shown, None, None, f"{kind}: {p} (this fails the build; --no-strict allows it)")
+                         for p in problems])
     out = options.out / f"{article.name}-{kind}.pdf"
-    return Output(out, data, len(rendered.document.pages), rendered.warnings)
+    return Output(out, data, len(rendered.document.pages), problems)
 
 
 def build(sources: list[Path], options: Options) -> list[Output]:

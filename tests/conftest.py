@@ -67,3 +67,13 @@ def source_copy(tmp_path: Path) -> Path:
     path = tmp_path / "six-principles.yaml"
     shutil.copy(SOURCE, path)
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from what the code produces now (then review the diff)")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

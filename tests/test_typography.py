@@ -1,16 +1,22 @@
-"""Unit tests of studyprint.typography: the spans written before layout and the justified lines after it."""
+"""The HTML side of the typography (studyprint/typography.py): display text as spans, composed lines written so
+that WeasyPrint sets them as composed, and golden print HTML for a few paragraphs (`pytest --update-golden`
+rewrites tests/golden/ after a deliberate change; review the diff)."""
 
 from __future__ import annotations
 
 import html as htmllib
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyprint import typography as t
+from studyprint import compose, typography
+from studyprint.html import PAPERS
 
 TAG = re.compile(r"<[^>]*>")
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def plain(markup: str) -> str:
@@ -27,123 +33,85 @@ CHINESE = st.text(alphabet=st.sampled_from(list("中文排版测试，。、；�
                   max_size=60)
 
 
+# --- display text ---
+
 @settings(max_examples=300, deadline=None)
 @given(CHINESE)
 def test_markup_adds_and_drops_no_character(text: str) -> None:
-    assert plain(t.markup(text)) == text
+    assert plain(typography.markup(text)) == text
 
 
 def test_markup_escapes() -> None:
-    out = str(t.markup('<b>"&</b>'))
+    out = str(typography.markup('<b>"&</b>'))
     assert "<b>" not in out and "&lt;b&gt;" in out and "&amp;" in out
 
 
-def test_first_of_an_adjacent_pair_is_halved() -> None:
-    out = t.markup("他说：“好。”）然后")
-    assert spans(out, "h") == ["：", "。", "”"]
+def test_display_text_compresses_adjacent_marks() -> None:
+    assert spans(typography.markup("他说：“好。”）然后"), "h") == ["：", "。", "”"]
+    assert spans(typography.markup("（“好”）"), "h") == ["“", "”"]
+    assert spans(typography.markup("一，二。三——四……五"), "h") == []
 
 
-def test_of_two_opening_marks_the_second_is_halved() -> None:
-    assert spans(t.markup("（“好”）"), "h") == ["“", "”"]
+def test_display_text_gaps_latin_from_han_on_that_side_only() -> None:
+    out = typography.markup("2023年，GDP增长5G网络")
+    assert spans(out, "ar") == ["2023", "GDP", "5G"] and spans(out, "al") == ["5G"]
 
 
-def test_single_marks_and_doubled_dashes_are_not_halved() -> None:
-    assert spans(t.markup("一，二。三——四……五"), "h") == []
+def test_display_text_keeps_marks_that_must_not_start_a_line_with_what_precedes() -> None:
+    for mark in "·～／":
+        assert any(s.endswith(mark) and len(s) >= 2 for s in spans(typography.markup(f"甲乙丙{mark}丁戊"), "nb"))
 
 
-def test_latin_runs_next_to_han_get_a_gap_on_that_side_only() -> None:
-    out = str(t.markup("2023年，GDP增长5G网络"))
-    assert spans(out, "ar") == ["2023", "GDP", "5G"]
-    assert spans(out, "al") == ["5G"]  # GDP follows ， : no gap on its left
-    assert " " not in plain(out)
+def test_display_text_may_break_beside_quotes() -> None:
+    out = str(typography.markup("他说“好”了，“是的”。"))
+    assert out.count("<wbr>") == 3 and "”<wbr>。" not in out
 
 
-def test_explicit_space_is_the_gap() -> None:
-    out = t.markup("使用 GDP 指标")
-    assert spans(out, "al") == [] and spans(out, "ar") == []
+# --- composed lines ---
+
+def _lines(text: str, paper: str = "A4") -> list[str]:
+    composer = PAPERS[paper].composer()
+    return str(composer.paragraph(text)).split("<br>")
 
 
-def test_marks_that_must_not_start_a_line_are_kept_with_what_precedes_them() -> None:
-    for mark in "·～—／":
-        out = str(t.markup(f"甲乙丙{mark}丁戊己庚辛"))
-        assert any(s.endswith(mark) and len(s) >= 2 for s in spans(out, "nb")), out
+def test_a_line_at_the_natural_pitch_is_plain_text() -> None:
+    lines = _lines("党群干部要树立一个为共产主义事业奉献终生的远大信念" * 4)
+    assert "<span" not in lines[0] and len(plain(lines[0])) == 36
 
 
-def test_last_line_keeps_two_characters() -> None:
-    assert spans(t.markup("一二三四五六。"), "nb")[-1] == "五六。"  # a mark does not count: "六。" is 孤字
-    assert spans(t.markup("一二三四五六"), "nb")[-1] == "五六"
-    assert spans(t.markup("一二三 GDP"), "nb") == []  # a word of its own is two characters
+def test_a_tracked_line_carries_its_letter_spacing_and_nothing_else() -> None:
+    text = "一二三四五六七八九十" * 3 + "一二三四五，" + "一二三四五六七八九十" * 4  # ， ends the indented line
+    first = _lines(text, "A4")[0]
+    spacing = float(re.search(r'letter-spacing:(-?[\d.]+)px', first).group(1))
+    assert 0 < spacing <= compose.TRACK_FREE * 16 and first.count("margin") == 0
+    assert spans(first, "h") == ["，"]  # the trimmed line-end mark
 
 
-def test_line_may_break_before_opening_and_after_closing_quote() -> None:
-    out = str(t.markup("他说“好”了，“是的”。"))
-    assert out.count("<wbr>") == 3  # before “好, after 好”, between ， and “是; never between ” and 。
-    assert "”<wbr>。" not in out and "，</span><wbr>“" in out
+def test_gaps_and_spaces_are_margins_on_the_word_beside_them() -> None:
+    (line,) = _lines("使用 Linux kernel 内核")
+    assert '<span class="w" style="margin-left:4.000px">Linux </span>' in line  # 1/4 em at 16 px
+    assert '<span class="w" style="margin-right:4.000px">kernel</span>内核' in line
 
 
-def test_units_keep_dashes_and_ellipses_whole() -> None:
-    text = "甲——乙……丙"
-    assert [text[u.start:u.end] for u in t.units(text)] == ["甲", "——", "乙", "……", "丙"]
+def test_dashes_are_full_width_and_never_spaced() -> None:
+    (line,) = _lines("学习——实践")
+    assert '<span class="g f">——</span>' in line
 
 
-def _spacing(line_html: str) -> float:
-    return float(re.search(r"letter-spacing:(-?[\d.]+)px", line_html).group(1))
+def test_hyphen_added_where_a_word_is_broken_and_only_there() -> None:
+    text = "内核" + "的各种" * 11 + "initramfs映像" * 3
+    lines = _lines(text, "A5")
+    broken = [ln for ln in lines if plain(ln).endswith("-")]
+    assert all(re.search(r"[a-z]-$", plain(ln)) for ln in broken)
+    assert plain("".join(ln.removesuffix("-") for ln in map(plain, lines))).replace("-", "") == text
 
 
-def test_justified_line_spreads_the_slack_over_the_gaps() -> None:
-    text = "一二三四五"
-    line = t.justified_line(text, t.units(text), slack=4.0, em=16.0, flush=True)
-    assert abs(_spacing(line) - 1.0) < 1e-3  # 4 gaps
-    assert '<span class="z">五</span>' in line  # the last character carries no spacing
-    assert plain(line) == text
-
-
-def test_justified_line_trims_a_line_end_mark() -> None:
-    text = "一二三四五六七八，"
-    line = t.justified_line(text, t.units(text), slack=0.0, em=16.0, flush=True)
-    assert abs(_spacing(line) - 1.0) < 1e-3  # the half em freed by the trimmed ， goes to 8 gaps
-    assert spans(line, "h") == ["，"]
-
-
-def test_spacing_stays_below_what_a_pdf_reader_copies_as_a_space() -> None:
-    text = "一二三四五"
-    line = t.justified_line(text, t.units(text), slack=100.0, em=16.0, flush=True)
-    assert abs(_spacing(line) - t.MAX_SPACING_EM * 16) < 1e-3
-
-
-def test_long_latin_words_may_break() -> None:
-    assert spans(t.markup("写入PostgreSQL数据库"), "gl") == ["PostgreSQL"]
-    assert spans(t.markup("写入SQL数据库"), "gl") == []
-
-
-def test_justified_line_drops_the_gap_at_its_ends() -> None:
-    text = "GDP增长5G"
-    us = t.units(text)
-    line = t.justified_line(text, us, slack=0.0, em=16.0, flush=True)
-    assert "margin-left:2.240px" in line  # before 5G: 0.14 em less the spacing the 长 carries
-    assert line.count("margin") == 2  # after GDP and before 5G, not at the line's end
-
-
-def test_final_line_is_not_spread() -> None:
-    text = "一二三，"
-    line = t.justified_line(text, t.units(text), slack=100.0, em=16.0, flush=False)
-    assert "letter-spacing" not in line and spans(line, "h") == []
-
-
-def test_paragraph_that_does_not_match_its_lines_is_left_alone() -> None:
-    assert t.justified_paragraph("一二三四", [t.Line("一二", 0, 16), t.Line("五六", 0, 16)]) is None
-    assert t.justified_paragraph("一二三四", [t.Line("一二", 0, 16), t.Line("三四", 0, 16)]).count("<br>") == 1
-
-
-def test_score_on_the_peers_references_is_perfect() -> None:
-    from pathlib import Path
-
-    import pytest
-
-    reference = Path(__file__).resolve().parents[2] / "shared" / "reference"
-    pdfs = sorted(reference.glob("*-handout.pdf"))
-    if not pdfs:
-        pytest.skip("../shared/reference is not there")
-    for path in pdfs:
-        figures = t.score(t.pdf_glyphs(path.read_bytes()))
-        assert figures["flush"] == figures["pairs"] == figures["end_trim"] == 1.0, (path.name, figures)
+@pytest.mark.parametrize("name", ["six-principles-first", "mixed-latin", "quotes-and-marks"])
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_golden_print_html(name: str, paper: str, update_golden: bool) -> None:
+    text = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8").strip()
+    html = "\n".join(_lines(text, paper)) + "\n"
+    golden = GOLDEN / f"{name}-{paper}.html"
+    if update_golden:
+        golden.write_text(html, encoding="utf-8")
+    assert html == golden.read_text(encoding="utf-8"), f"{golden.name} differs; if deliberate: pytest --update-golden"
