@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import LAYOUTS, poster, typography
+from . import LAYOUTS, __version__, poster, typography
 from .errors import Problem, UserError
 from .model import Article, Author, Section
 
@@ -95,6 +95,7 @@ def render(kind: str, article: Article, page_css: str, theme: str = "red", **ext
             page_css=Markup(page_css),  # made by our code, never from a source
             created=created_date(article),
             theme=theme,
+            version=__version__,
             **extra,
         )
     except jinja2.TemplateError as e:
