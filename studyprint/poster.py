@@ -25,6 +25,8 @@ LEGIBLE_SHARE = 0.01  # floor: practice text >= 1 % of the paper's long side (A3
 MIN_SCALE, MAX_SCALE = 0.3, 2.0
 TOLERANCE = 1.02  # the fit stops when the bounds are within 2 % of each other
 PHRASE_END = frozenset("，、；：。！？")
+FRAME_MM = 6  # without bleed, a white margin: office printers cannot print the outer 4-5 mm of a sheet
+MARKS_MM = 4  # with bleed, the crop marks' distance beyond the bleed (see page_css)
 
 
 def themes() -> list[str]:
@@ -62,10 +64,20 @@ class PosterPage:
         return self.practice_pt() >= LEGIBLE_SHARE * max(POSTER_SIZES[self.size]) * MM
 
     def page_css(self) -> str:
-        bleed = f" bleed: {self.bleed_mm}mm; marks: crop cross;" if self.bleed_mm else ""
+        """The tint is the canvas (body background), painted on the page's border box. Without bleed a white
+        margin frames it. With bleed the negative margin takes the border box bleed_mm past the trim and the
+        padding brings the content back to it; WeasyPrint draws crop marks in the outer half of its CSS bleed,
+        so a CSS bleed of 2 x bleed + MARKS_MM puts them beyond the real bleed, off the tint."""
+        if self.bleed_mm:
+            b = self.bleed_mm
+            box = f"bleed: {2 * b + MARKS_MM}mm; marks: crop cross; margin: -{b}mm; padding: {b}mm;"
+            height = self.height_mm
+        else:
+            box = f"margin: {FRAME_MM}mm;"
+            height = self.height_mm - 2 * FRAME_MM
         return (
-            f"@page {{ size: {self.width_mm}mm {self.height_mm}mm;{bleed} }}\n"
-            f":root {{ --u: {self.unit_pt():.4f}pt; --page-height: {self.height_mm * MM:.3f}pt; }}"
+            f"@page {{ size: {self.width_mm}mm {self.height_mm}mm; {box} }}\n"
+            f":root {{ --u: {self.unit_pt():.4f}pt; --page-height: {height * MM:.3f}pt; }}"
         )
 
 
@@ -118,7 +130,6 @@ class DoesNotFit(Exception):
     pass
 
 
-PX = 96 / 25.4  # WeasyPrint lays out in CSS px: px per mm
 TEXT_BLOCKS = ("h1", "h2", "p")
 
 
@@ -126,13 +137,15 @@ def _boxes(rendered: pdf.Rendered):
     return (b for b in rendered.document.pages[0]._page_box.descendants() if hasattr(b, "position_y"))
 
 
-def overflows(rendered: pdf.Rendered, page: PosterPage) -> bool:
-    """True if the layout takes more than one page or any box reaches past the page's edges."""
+def overflows(rendered: pdf.Rendered) -> bool:
+    """True if the layout takes more than one page or any box reaches past the page area (into the margin)."""
     if len(rendered.document.pages) != 1:
         return True
-    width, height = page.width_mm * PX + 0.5, page.height_mm * PX + 0.5
-    return any(b.position_y + b.margin_height() > height or b.position_x + b.margin_width() > width
-               for b in _boxes(rendered))
+    area = rendered.document.pages[0]._page_box
+    right = area.content_box_x() + area.width + 0.5
+    bottom = area.content_box_y() + area.height + 0.5
+    return any(b.position_y + b.margin_height() > bottom or b.position_x + b.margin_width() > right
+               for b in _boxes(rendered) if b is not area)
 
 
 def line_counts(rendered: pdf.Rendered) -> tuple[int, ...]:
@@ -158,7 +171,7 @@ def spare_ratio(rendered: pdf.Rendered) -> float:
         used = content_bottom - card.position_y + card.padding_bottom + card.border_bottom_width
         spare = card.margin_height() - used
         rows[round(card.position_y, 1)] = min(rows.get(round(card.position_y, 1), spare), spare)
-    page_height = rendered.document.pages[0]._page_box.margin_height()
+    page_height = rendered.document.pages[0]._page_box.height
     spare_total = sum(max(0.0, v) for v in rows.values())
     return min(page_height / max(page_height - spare_total, 1.0), _width_ratio(rendered))
 
@@ -167,7 +180,7 @@ def _width_ratio(rendered: pdf.Rendered) -> float:
     """How much larger the type could grow before a one-line text block wraps. Everything scales with the
     type except the page's width, so a block's room at scale x times the current one is
     C - (C - room) * x, where C is its share of the page width (the page, or one column of cards)."""
-    page_width = rendered.document.pages[0]._page_box.margin_width()
+    page_width = rendered.document.pages[0]._page_box.width
     cards = [b for b in _boxes(rendered) if b.element_tag == "article"]
     share = page_width / max(len({round(c.position_x) for c in cards}), 1)
     ratio = math.inf
@@ -207,7 +220,7 @@ def fit(page: PosterPage, render_html: Callable[[PosterPage], str]) -> Fit:
         passes += 1
         trial = replace(page, scale=scale)
         rendered = pdf.layout(render_html(trial))
-        ok = not overflows(rendered, trial) and (not lines or _no_more_lines(line_counts(rendered), lines))
+        ok = not overflows(rendered) and (not lines or _no_more_lines(line_counts(rendered), lines))
         return rendered if ok else None
 
     best = attempt(floor)
