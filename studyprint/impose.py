@@ -80,7 +80,7 @@ def booklet(handout: bytes) -> bytes:
         if key in pdf.Root:
             del pdf.Root[key]
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=True,
+    pdf.save(out, deterministic_id=True, compress_streams=True, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 

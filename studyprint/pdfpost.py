@@ -58,7 +58,7 @@ def finish(data: bytes, document: object, options: Finish) -> bytes:
         _metadata(pdf, options.variant)
         _boxes(pdf, options.bleed_mm)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
+        pdf.save(out, deterministic_id=True, compress_streams=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     except (tagging.TagError, fontsubset.FontError) as e:
         raise PostError(f"post-processing WeasyPrint's PDF: {e}") from None

@@ -85,7 +85,8 @@ def test_bleed_sets_the_trim_and_bleed_boxes_and_room_for_the_crop_marks(tmp_pat
     doc.close()
     assert trim[2] - trim[0] == pytest.approx(297 * MM, abs=0.5)
     assert trim[3] - trim[1] == pytest.approx(420 * MM, abs=0.5)
-    assert bleed_box == pytest.approx([trim[0] - 3 * MM, trim[1] - 3 * MM, trim[2] + 3 * MM, trim[3] + 3 * MM], abs=0.01)
+    bleed = 3 * MM
+    assert bleed_box == pytest.approx([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01)
     slug = (2 * 3 + poster.MARKS_MM) * MM  # the marks are drawn in the outer half, beyond the 3 mm bleed
     assert media == pytest.approx([trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug], abs=0.5)
 
