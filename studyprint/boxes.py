@@ -47,6 +47,7 @@ class Block:
     padding_bottom: float
     border_bottom: float
     lines: tuple[Line, ...]  # its own line boxes, if it holds inline content
+    margin: bool = False  # a page-margin box (running head, page number)
 
 
 def page_count(document: object) -> int:
@@ -68,11 +69,18 @@ def blocks(document: object) -> list[Block]:
     return found
 
 
+def page_area(document: object, page: int = 0) -> tuple[float, float, float, float]:
+    """The page area (inside the page margins): x, y, width, height."""
+    box = document.pages[page]._page_box  # type: ignore[attr-defined]
+    return box.content_box_x(), box.content_box_y(), box.width, box.height
+
+
 def extent(document: object, page: int = 0) -> tuple[float, float]:
-    """How far right and down any box of the page reaches (margin boxes)."""
+    """How far right and down any box on the page reaches (margin boxes; the page box itself left out)."""
     right = bottom = 0.0
-    for box in document.pages[page]._page_box.descendants():  # type: ignore[attr-defined]
-        if hasattr(box, "position_y") and box.width is not None:
+    page_box = document.pages[page]._page_box  # type: ignore[attr-defined]
+    for box in page_box.descendants():
+        if box is not page_box and hasattr(box, "position_y") and box.width is not None:
             right = max(right, box.position_x + box.margin_width())
             bottom = max(bottom, box.position_y + box.margin_height())
     return right, bottom
@@ -99,6 +107,7 @@ def _block(box: wp.Box, index: int, parent: int | None, page: int) -> Block:
         content_width=box.width, content_height=box.height,
         padding_bottom=box.padding_bottom, border_bottom=box.border_bottom_width,
         lines=tuple(_line(child) for child in getattr(box, "children", ()) if isinstance(child, wp.LineBox)),
+        margin=isinstance(box, wp.MarginBox),
     )
 
 

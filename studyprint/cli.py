@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import ROOT, html, lint, measure, pipeline, poster
+from . import ROOT, html, lint, measure, pdfpost, pipeline, poster
 from .errors import UserError, shown_path
 
 DESCRIPTION = """\
@@ -33,7 +33,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/)")
     p.add_argument("--only", choices=pipeline.KINDS, help="build only the handout or only the poster")
     p.add_argument("--check", action="store_true", help="validate the sources and write nothing")
-    p.add_argument("--paper", choices=sorted(html.PAPERS), default="A4", help="the handout's paper (A4)")
+    p.add_argument("--paper", choices=sorted(html.PAPERS), help="the handout's paper (A4; A5 with --booklet)")
+    p.add_argument("--booklet", action="store_true", help="also NAME-booklet.pdf: A5 handout 2-up on A4")
+    p.add_argument("--pdf-variant", choices=pdfpost.VARIANTS, default="pdf/ua-1", metavar="V",
+                   help="pdf/ua-1 (default) or pdf/a-3b (archival)")
     p.add_argument("--poster-size", choices=list(poster.POSTER_SIZES), default="A3", help="the poster's paper (A3)")
     p.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait",
                    help="the poster's orientation")
@@ -42,8 +45,7 @@ def parser() -> argparse.ArgumentParser:
                    help="poster bleed with crop marks, e.g. 3mm (0-10mm)")
     p.add_argument("-v", "--verbose", action="store_true", help="report the poster's fitted scale")
     p.add_argument("--no-strict", dest="strict", action="store_false",
-                   help="let WeasyPrint warnings and lines not set as composed pass, as warnings "
-                        "(by default they fail the build)")
+                   help="report problems as warnings instead of failing the build")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("--lint", action="store_true",
                    help="report Chinese punctuation problems, build nothing")
@@ -70,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as e:  # argparse: --help (0) or a usage error (2)
         return int(e.code or 0)
+    if args.booklet and args.paper == "A4":
+        print("build.py: --booklet imposes the A5 handout: give --paper A5 or leave --paper out", file=sys.stderr)
+        return 2
     sources = args.sources or default_sources()
     if not sources:
         print("build.py: no sources: give SOURCE files or put them in source/*.yaml", file=sys.stderr)
@@ -77,11 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     options = pipeline.Options(
         out=args.out or ROOT / "dist",
         kinds=(args.only,) if args.only else pipeline.KINDS,
-        paper=args.paper,
+        paper=args.paper or ("A5" if args.booklet else "A4"),
         poster_size=args.poster_size,
         orientation=args.orientation,
         bleed_mm=args.bleed,
         theme=args.theme,
+        pdf_variant=args.pdf_variant,
+        booklet=args.booklet,
         strict=args.strict,
         verbose=args.verbose and not args.quiet,
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import LAYOUTS, compose, poster, typography
+from . import LAYOUTS, __version__, compose, poster, typography
 from .errors import Problem, UserError
 from .model import Article, Author, Section
 
@@ -104,6 +104,7 @@ def render(kind: str, article: Article, page_css: str, theme: str = "red",
             page_css=Markup(f"{page_css}\n:root {{ --gap: {compose.GAP}em; }}"),  # our code's, never a source's
             created=created_date(article),
             theme=theme,
+            version=__version__,
             **extra,
         )
     except jinja2.TemplateError as e:

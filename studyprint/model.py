@@ -57,6 +57,8 @@ class Article:
     intro: tuple[str, ...] = ()
     editor: str | None = None
     poster: PosterText = PosterText()
+    subject: str | None = None  # PDF metadata: /Subject, dc:description
+    keywords: str | None = None  # PDF metadata: /Keywords
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,8 @@ ARTICLE_FIELDS = {
     "sections": Field(Validator.records(SECTION_FIELDS, "a section"), required=True),  # type: ignore[arg-type]
     "editor": TEXT,
     "poster": Field(lambda v, node, key: v.record(node, POSTER_FIELDS, "'poster'")),
+    "subject": TEXT,
+    "keywords": TEXT,
 }
 
 
@@ -299,4 +303,6 @@ def validate(root: Node, text: str, shown: str, name: str) -> Article:
         sections=tuple(Section(**s) for s in values["sections"]),
         editor=values.get("editor"),
         poster=PosterText(**values.get("poster", {})),
+        subject=values.get("subject"),
+        keywords=values.get("keywords"),
     )

@@ -115,11 +115,12 @@ def layout(html: str) -> Rendered:
     return Rendered(document, list(warnings), fetcher)
 
 
-def write(rendered: Rendered) -> bytes:
-    """The PDF bytes; attachments (<link rel=attachment>) are fetched here, through the same sandbox."""
+def write(rendered: Rendered, variant: str = "pdf/ua-1") -> bytes:
+    """The PDF bytes, tagged, as WeasyPrint writes them for `variant` (pdf/ua-1 or pdf/a-3b); pdfpost finishes
+    them. Attachments (<link rel=attachment>) are fetched here, through the same sandbox."""
     with collected_warnings() as warnings:
         try:
-            data = rendered.document.write_pdf(pdf_identifier=True)
+            data = rendered.document.write_pdf(pdf_identifier=True, pdf_variant=variant, pdf_tags=True)
         except FatalURLFetchingError as e:
             raise RenderError("; ".join(rendered.fetcher.refused or [str(e)])) from None
     rendered.warnings.extend(warnings)

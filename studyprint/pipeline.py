@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files, html, load, model, pdf, poster, typography
+from . import files, html, impose, load, model, pdf, pdfpost, poster, typography
 from .errors import Problem, UserError, shown_path
 
 KINDS = ("handout", "poster")
@@ -20,6 +20,8 @@ class Options:
     orientation: str = "portrait"
     bleed_mm: float = 0.0
     theme: str = "red"
+    pdf_variant: str = "pdf/ua-1"
+    booklet: bool = False
     strict: bool = True
     verbose: bool = False
 
@@ -99,17 +101,18 @@ def layout_handout(article: model.Article, shown: str, options: Options) -> tupl
 
 
 def render(kind: str, article: model.Article, source: Path, options: Options) -> Output:
-    """One output's PDF bytes. WeasyPrint's warnings and a layout not as composed fail a strict build; without
-    strict mode they are kept as the output's warnings."""
+    """One output's PDF bytes, finished. WeasyPrint's warnings and a layout not as composed fail a strict build;
+    without strict mode they are kept as the output's warnings."""
     shown = shown_path(source)
     try:
         if kind == "handout":
             rendered, problems = layout_handout(article, shown, options)
         else:
             rendered, problems = fit_poster(article, shown, options), []
-        data = pdf.write(rendered)
+        data = pdf.write(rendered, options.pdf_variant)
     except pdf.RenderError as e:
         raise UserError([Problem(shown, None, None, f"{kind}: {e}")]) from None
+    data = finish(data, rendered, kind, shown, options)
     problems = [f"WeasyPrint warning: {w}" for w in rendered.warnings] + problems
     if options.strict and problems:
         raise UserError([Problem(shown, None, None, f"{kind}: {p} (this fails the build; --no-strict allows it)")
@@ -118,11 +121,39 @@ def render(kind: str, article: model.Article, source: Path, options: Options) ->
     return Output(out, data, len(rendered.document.pages), problems)
 
 
+def finish(data: bytes, rendered: pdf.Rendered, kind: str, shown: str, options: Options) -> bytes:
+    """pdfpost's finished PDF; if it cannot finish, a strict build fails and --no-strict ships WeasyPrint's
+    own PDF (tagged as WeasyPrint tags, fonts not compacted) with a warning: never a half-finished file."""
+    bleed = options.bleed_mm if kind == "poster" else 0.0
+    try:
+        return pdfpost.finish(data, rendered.document, pdfpost.Finish(options.pdf_variant, bleed))
+    except pdfpost.PostError as e:
+        if options.strict:
+            raise UserError([Problem(shown, None, None, f"{kind}: {e} (nothing is written; --no-strict ships "
+                                                        "WeasyPrint's unprocessed PDF)")]) from None
+        rendered.warnings.append(str(e))
+        return data
+
+
+def booklet(handout: Output, shown: str) -> Output:
+    """NAME-booklet.pdf: the A5 handout imposed two-up on A4 landscape sheets (impose.booklet)."""
+    try:
+        data = impose.booklet(handout.data)
+    except impose.ImposeError as e:
+        raise UserError([Problem(shown, None, None, f"booklet: {e}")]) from None
+    path = handout.path.with_name(handout.path.name.replace("-handout.pdf", "-booklet.pdf"))
+    return Output(path, data, len(impose.saddle_stitch(handout.pages)))
+
+
 def build(sources: list[Path], options: Options) -> list[Output]:
     """Build every source's PDFs; nothing is written unless everything succeeded."""
     check_collisions(sources)
     articles = read_sources(sources)
-    outputs = [render(kind, article, source, options)
-               for source, article in zip(sources, articles, strict=True) for kind in options.kinds]
+    outputs = []
+    for source, article in zip(sources, articles, strict=True):
+        for kind in options.kinds:
+            outputs.append(render(kind, article, source, options))
+            if kind == "handout" and options.booklet:
+                outputs.append(booklet(outputs[-1], shown_path(source)))
     files.write_all([(o.path, o.data) for o in outputs], options.out)
     return outputs

@@ -25,6 +25,8 @@ LEGIBLE_SHARE = 0.01  # floor: practice text >= 1 % of the paper's long side (A3
 MIN_SCALE, MAX_SCALE = 0.3, 2.0
 TOLERANCE = 1.02  # the fit stops when the bounds are within 2 % of each other
 PHRASE_END = frozenset("，、；：。！？")
+FRAME_MM = 6  # without bleed, a white margin: office printers cannot print the outer 4-5 mm of a sheet
+MARKS_MM = 4  # with bleed, the crop marks' distance beyond the bleed (see page_css)
 
 
 def themes() -> list[str]:
@@ -62,10 +64,20 @@ class PosterPage:
         return self.practice_pt() >= LEGIBLE_SHARE * max(POSTER_SIZES[self.size]) * MM
 
     def page_css(self) -> str:
-        bleed = f" bleed: {self.bleed_mm}mm; marks: crop cross;" if self.bleed_mm else ""
+        """The tint is the canvas (body background), painted on the page's border box. Without bleed a white
+        margin frames it. With bleed the negative margin takes the border box bleed_mm past the trim and the
+        padding brings the content back to it; WeasyPrint draws crop marks in the outer half of its CSS bleed,
+        so a CSS bleed of 2 x bleed + MARKS_MM puts them beyond the real bleed, off the tint."""
+        if self.bleed_mm:
+            b = self.bleed_mm
+            box = f"bleed: {2 * b + MARKS_MM}mm; marks: crop cross; margin: -{b}mm; padding: {b}mm;"
+            height = self.height_mm
+        else:
+            box = f"margin: {FRAME_MM}mm;"
+            height = self.height_mm - 2 * FRAME_MM
         return (
-            f"@page {{ size: {self.width_mm}mm {self.height_mm}mm;{bleed} }}\n"
-            f":root {{ --u: {self.unit_pt():.4f}pt; --page-height: {self.height_mm * MM:.3f}pt; }}"
+            f"@page {{ size: {self.width_mm}mm {self.height_mm}mm; {box} }}\n"
+            f":root {{ --u: {self.unit_pt():.4f}pt; --page-height: {height * MM:.3f}pt; }}"
         )
 
 
@@ -118,16 +130,16 @@ class DoesNotFit(Exception):
     pass
 
 
-PX = 96 / 25.4  # WeasyPrint lays out in CSS px: px per mm
 TEXT_BLOCKS = ("h1", "h2", "p")
 
 
-def overflows(rendered: pdf.Rendered, page: PosterPage) -> bool:
-    """True if the layout takes more than one page or any box reaches past the page's edges."""
+def overflows(rendered: pdf.Rendered) -> bool:
+    """True if the layout takes more than one page or any box reaches past the page area (into the margin)."""
     if boxes.page_count(rendered.document) != 1:
         return True
+    x, y, width, height = boxes.page_area(rendered.document)
     right, bottom = boxes.extent(rendered.document)
-    return right > page.width_mm * PX + 0.5 or bottom > page.height_mm * PX + 0.5
+    return right > x + width + 0.5 or bottom > y + height + 0.5
 
 
 def _text_blocks(laid_out: list[boxes.Block]) -> list[boxes.Block]:
@@ -154,7 +166,7 @@ def spare_ratio(rendered: pdf.Rendered) -> float:
         used = content_bottom - card.y + card.padding_bottom + card.border_bottom
         row = round(card.y, 1)
         rows[row] = min(rows.get(row, card.height - used), card.height - used)
-    page_height = boxes.page_size(rendered.document)[1]
+    page_height = boxes.page_area(rendered.document)[3]
     spare_total = sum(max(0.0, v) for v in rows.values())
     return min(page_height / max(page_height - spare_total, 1.0), _width_ratio(laid_out, rendered))
 
@@ -163,7 +175,7 @@ def _width_ratio(laid_out: list[boxes.Block], rendered: pdf.Rendered) -> float:
     """How much larger the type could grow before a one-line text block wraps. Everything scales with the
     type except the page's width, so a block's room at scale x times the current one is
     C - (C - room) * x, where C is its share of the page width (the page, or one column of cards)."""
-    page_width = boxes.page_size(rendered.document)[0]
+    page_width = boxes.page_area(rendered.document)[2]
     cards = {b.index for b in laid_out if b.tag == "article"}
     share = page_width / max(len({round(b.x) for b in laid_out if b.index in cards}), 1)
     ratio = math.inf
@@ -199,7 +211,7 @@ def fit(page: PosterPage, render_html: Callable[[PosterPage], str]) -> Fit:
         passes += 1
         trial = replace(page, scale=scale)
         rendered = pdf.layout(render_html(trial))
-        ok = not overflows(rendered, trial) and (not lines or _no_more_lines(line_counts(rendered), lines))
+        ok = not overflows(rendered) and (not lines or _no_more_lines(line_counts(rendered), lines))
         return rendered if ok else None
 
     best = attempt(floor)

@@ -376,7 +376,7 @@ def test_echoed_keys_and_values_stay_on_one_line_and_cannot_drive_the_terminal(t
             "2:1: unknown key '\\x1b[2J\\ntitle\\u202e'; did you mean 'title'?",
             "3:11: 'sections' must be a list (lines starting with '- '), not the text 'a\\u2028b'",
             "6:1: unknown key 'more'; expected one of: title, subtitle, authors, date, lang, intro, sections, "
-            "editor, poster")
+            "editor, poster, subject, keywords")
 
 
 def test_a_file_name_with_a_line_break(tmp_path):

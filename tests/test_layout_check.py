@@ -39,14 +39,15 @@ def test_a_style_that_changes_the_body_size_fails_the_build(tmp_path, changed_la
     result = run_build(SOURCE, "--out", tmp_path, "--only", "handout")
     assert result.code == 1
     assert re.match(rf"{re.escape(shown_path(SOURCE))}: handout: layouts/handout.html: body paragraph 1 "
-                    r"\('从事党群工作十余年来，一…'\): line 1 ends \+[\d.]+ pt from where it was composed; the layout's "
-                    r"font, size or features differ from the composer's \(this fails the build; --no-strict allows it\)",
-                    result.err), result.err
+                    r"\('从事党群工作十余年来，一…'\): line 1 ends \+[\d.]+ pt from where it was composed; "
+                    r"the layout's font, size or features differ from the composer's "
+                    r"\(this fails the build; --no-strict allows it\)", result.err), result.err
     assert not tmp_path.joinpath("six-principles-handout.pdf").exists()
 
 
 def test_a_body_paragraph_not_composed_fails_the_build(tmp_path, changed_layout):
-    changed_layout.append(lambda page: page.replace("</section>", '<p class="body">一段没有排过的文字。</p></section>', 1))
+    extra = '<p class="body">一段没有排过的文字。</p>'
+    changed_layout.append(lambda page: page.replace("</section>", extra + "</section>", 1))
     result = run_build(SOURCE, "--out", tmp_path, "--only", "handout")
     assert result.code == 1
     assert ("handout: layouts/handout.html: 9 paragraphs of class 'body' laid out, 8 composed; every body "

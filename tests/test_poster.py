@@ -76,15 +76,19 @@ def test_verbose_reports_the_scale(tmp_path):
                     r"\(practice text [\d.]+ pt\), \d+ layout passes, [\d.]+ s\n", result.out), result.out
 
 
-def test_bleed_extends_the_media_and_keeps_the_trim_size(tmp_path):
+def test_bleed_sets_the_trim_and_bleed_boxes_and_room_for_the_crop_marks(tmp_path):
     path, result = build_poster(tmp_path, SOURCE, "--bleed", "3mm", "-q")
     assert result.code == 0, result.err
     media, trim, _ = boxes(path)
-    bleed = 3 * MM
-    assert media[2] - media[0] == pytest.approx(297 * MM + 2 * bleed, abs=0.5)
-    assert media[3] - media[1] == pytest.approx(420 * MM + 2 * bleed, abs=0.5)
+    doc = pdfium.PdfDocument(str(path))
+    bleed_box = list(doc[0].get_bleedbox())
+    doc.close()
     assert trim[2] - trim[0] == pytest.approx(297 * MM, abs=0.5)
     assert trim[3] - trim[1] == pytest.approx(420 * MM, abs=0.5)
+    bleed = 3 * MM
+    assert bleed_box == pytest.approx([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01)
+    slug = (2 * 3 + poster.MARKS_MM) * MM  # the marks are drawn in the outer half, beyond the 3 mm bleed
+    assert media == pytest.approx([trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug], abs=0.5)
 
 
 def test_bad_bleed_is_a_usage_error():

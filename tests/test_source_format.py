@@ -38,7 +38,7 @@ def test_unknown_key_with_did_you_mean(tmp_path):
 def test_unknown_key_without_a_near_miss(tmp_path):
     assert_refused(tmp_path, GOOD + "colour: red\n",
                    "8:1: unknown key 'colour'; expected one of: title, subtitle, authors, date, lang, intro, "
-                   "sections, editor, poster")
+                   "sections, editor, poster, subject, keywords")
 
 
 def test_nested_unknown_key(tmp_path):
