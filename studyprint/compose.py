@@ -28,8 +28,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass, field, replace
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 
 import pyphen
 
@@ -77,16 +79,14 @@ EMAIL = re.compile(r"[<(]?[\w.+-]+@[\w-]+(\.[\w-]+)+[>),.;:]?")
 BLANK_RIGHT = CLOSE | STOPS  # marks whose blank half is on the right
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """A piece of paragraph text in one face."""
 
     text: str
     bold: bool = False
 
 
-@dataclass(frozen=True)
-class Atom:
+class Atom(NamedTuple):
     """What a line is made of; never split (a word is split into atoms where it may break)."""
 
     text: str
@@ -99,8 +99,7 @@ class Atom:
     alone: bool = False  # a character of a word wider than a line: a text node of its own
 
 
-@dataclass(frozen=True)
-class Junction:
+class Junction(NamedTuple):
     """What lies between two atoms, or before the first (index 0) and after the last."""
 
     kind: str  # "cjk" (tracked), "gap" (Han-Latin), "space", "join" (inside a word), "none" (beside a mark)
@@ -116,8 +115,7 @@ class Junction:
     start: float = 0.0  # width change of a line that starts here (a trimmed opening mark)
 
 
-@dataclass(frozen=True)
-class Room:
+class Room(NamedTuple):
     """A line's natural width and how far it can be adjusted, in em."""
 
     natural: float
@@ -128,8 +126,7 @@ class Room:
     tracked: int
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """How a line is brought to the measure, and what that costs."""
 
     ratio: float = 0.0  # tier 2: -1 (all its shrink) .. 1 (all its stretch)
@@ -150,8 +147,7 @@ class Fit:
         return room.natural + self.ratio * tier2 + self.more * tier4 + self.tracking * room.tracked
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One text node of a line, as WeasyPrint will shape it: a Latin word (or the part of it on the line,
     with its hyphen), a character of a word wider than a line, or one mark or Han character."""
 
@@ -165,8 +161,7 @@ class Segment:
     features: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A composed line: atoms[start:end] of its paragraph, its text nodes, and how its junctions are set."""
 
     start: int
@@ -180,8 +175,7 @@ class Line:
         return self.fit.badness != math.inf
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     atoms: tuple[Atom, ...]
     junctions: tuple[Junction, ...]  # len(atoms) + 1: before each atom, and after the last
     lines: tuple[Line, ...]
@@ -215,28 +209,36 @@ class _Token:
     glued: bool  # ... that is a no-break space
 
 
+@cache
+def _class(ch: str) -> str:
+    """How a character tokenises: "space", "glue" (a no-break space), "—" or "…" (they run together), "han",
+    "mark" (other CJK), "latin" (the rest)."""
+    if ch.isspace() and ch != "\u3000":  # the ideographic space is a character, not a gap
+        return "glue" if ch in NO_BREAK_SPACES else "space"
+    if ch in "—…":
+        return ch
+    if is_cjk(ch):
+        return "han" if is_han(ch) else "mark"
+    return "latin"
+
+
 def _tokens(runs: list[Run]) -> list[_Token]:
     """One CJK character, a run of — or …, or a maximal run of other non-space characters in one face (a Latin
     word), each with the whitespace before it."""
     out: list[_Token] = []
     spaced = glued = False
     for run in runs:
-        text, i = run.text, 0
-        while i < len(text):
-            ch, j = text[i], i + 1
-            if ch.isspace() and ch != "\u3000":  # the ideographic space is a character, not a gap
-                spaced, glued, i = True, glued or ch in NO_BREAK_SPACES, j
+        text, i, n = run.text, 0, len(run.text)
+        classes = [_class(ch) for ch in text]
+        while i < n:
+            kind, j = classes[i], i + 1
+            if kind in ("space", "glue"):
+                spaced, glued, i = True, glued or kind == "glue", j
                 continue
-            if ch in "—…":
-                while j < len(text) and text[j] == ch:
+            if kind in ("—", "…", "latin"):
+                while j < n and classes[j] == kind:
                     j += 1
-                kind = "mark"
-            elif is_cjk(ch):
-                kind = "han" if is_han(ch) else "mark"
-            else:
-                while j < len(text) and not (text[j].isspace() or is_cjk(text[j])):
-                    j += 1
-                kind = "word"
+                kind = "word" if kind == "latin" else "mark"
             out.append(_Token(text[i:j], kind, run.bold, spaced, glued))
             spaced = glued = False
             i = j
@@ -298,15 +300,20 @@ def atoms_of(runs: list[Run], cut: frozenset[int] = frozenset()) -> _Atoms:
         if token.kind == "word":
             _add_word(token, number, number in cut, out)
             continue
-        text, bold = token.text, token.bold
-        features = ("fwid",) if text[0] == "—" else ()  # the dash is full width whatever the script around it
+        text = token.text
         # —— and …… are one mark; a longer run (a leader line) is a row of such marks
         pieces = [text[i:i + 2] for i in range(0, len(text), 2)] if text[0] in "—…" else [text]
         for i, piece in enumerate(pieces):
-            out.add(Atom(piece, token.kind, shaping.advance(piece, bold, features), bold, features=features),
-                    spaced=token.spaced and not i, glued=token.glued and not i)
+            out.add(_cjk_atom(piece, token.kind, token.bold), spaced=token.spaced and not i,
+                    glued=token.glued and not i)
     _compress_pairs(out.atoms)
     return out
+
+
+@lru_cache(maxsize=16384)
+def _cjk_atom(text: str, kind: str, bold: bool) -> Atom:
+    features = ("fwid",) if text[0] == "—" else ()  # the dash is full width whatever the script around it
+    return Atom(text, kind, shaping.advance(text, bold, features), bold, features=features)
 
 
 def _compress_pairs(atoms: list[Atom]) -> None:
@@ -315,26 +322,33 @@ def _compress_pairs(atoms: list[Atom]) -> None:
         x, y = atoms[k], atoms[k + 1]
         if x.text in FULLWIDTH and y.text in FULLWIDTH and x.text != y.text:
             if x.text in OPEN and y.text in OPEN:
-                atoms[k + 1] = replace(y, width=y.width / 2, halt=True)
+                atoms[k + 1] = y._replace(width=y.width / 2, halt=True)
             elif x.text not in OPEN:
-                atoms[k] = replace(x, width=x.width / 2, halt=True)
+                atoms[k] = x._replace(width=x.width / 2, halt=True)
 
 
 # --- junctions --------------------------------------------------------------------------------------------------
 
-def _no_start(atom: Atom) -> bool:
-    return atom.text[0] in (LATIN_NO_START if atom.kind == "word" else NO_LINE_START)
+class _Profile(NamedTuple):
+    """What of an atom its junctions depend on."""
+
+    kind: str
+    bold: bool
+    no_start: bool  # may not start a line (kinsoku)
+    no_end: bool  # may not end a line
+    blank_right: float  # em of blank half on its right that may be squeezed, or trimmed at a line end
+    blank_left: float  # ... on its left, trimmed at a line start
 
 
-def _no_end(atom: Atom) -> bool:
-    return atom.text[-1] in (LATIN_NO_END if atom.kind == "word" else NO_LINE_END)
-
-
-def _blank(x: Atom, y: Atom) -> float:
-    """The blank halves of full-width marks that face the junction between x and y: what may be squeezed."""
-    right = x.width / 2 if x.kind == "mark" and x.text in BLANK_RIGHT and not x.halt else 0.0
-    left = y.width / 2 if y.kind == "mark" and y.text in OPEN and not y.halt else 0.0
-    return right + left
+@lru_cache(maxsize=4096)
+def _profile(atom: Atom) -> _Profile:
+    word = atom.kind == "word"
+    mark = atom.kind == "mark" and not atom.halt
+    return _Profile(atom.kind, atom.bold,
+                    atom.text[0] in (LATIN_NO_START if word else NO_LINE_START),
+                    atom.text[-1] in (LATIN_NO_END if word else NO_LINE_END),
+                    atom.width / 2 if mark and atom.text in TRIM_AT_END else 0.0,
+                    atom.width / 2 if mark and atom.text in OPEN else 0.0)
 
 
 def space_width() -> float:
@@ -342,55 +356,58 @@ def space_width() -> float:
     return shaping.advance(" ")
 
 
-def _between(x: Atom, y: Atom, link: str, spaced: bool, glued: bool) -> Junction:
-    """The junction between atoms x and y, before the effects of a break there."""
-    if link:  # inside one Latin word
-        return Junction("join", breakable=True, penalty=BREAK_PENALTIES[link])
-    breakable = not (glued or _no_start(y) or _no_end(x))
+@lru_cache(maxsize=4096)
+def _between(x: _Profile, y: _Profile, spaced: bool, glued: bool) -> Junction:
+    """The junction between two atoms of different words (or none), with what a line break there changes:
+    x's blank half trimmed at a line end, y's at a line start."""
+    breakable = not (glued or y.no_start or x.no_end)
+    trims = {"end": -x.blank_right, "start": -y.blank_left}
     words = (x.kind == "word") + (y.kind == "word")
     if words == 2 and not spaced:  # one word whose face changes inside it
-        return Junction("join")
+        return Junction("join", **trims)
     if words == 2 or (spaced and x.kind == y.kind == "han"):
         space = space_width()
         return Junction("space", space, space * SPACE_STRETCH, space * SPACE_SHRINK, space * SPACE_MORE,
-                        breakable=breakable)
+                        breakable=breakable, **trims)
     if words == 1 and "han" in (x.kind, y.kind):
-        return Junction("gap", GAP, GAP_STRETCH, GAP - GAP_MIN, GAP_MAX - GAP - GAP_STRETCH, breakable=breakable)
-    blank = _blank(x, y)
+        return Junction("gap", GAP, GAP_STRETCH, GAP - GAP_MIN, GAP_MAX - GAP - GAP_STRETCH, breakable=breakable,
+                        **trims)
+    blank = x.blank_right + y.blank_left  # what may be squeezed inside a line
     if words == 1:  # a word beside a mark: the mark's blank half is the space (a source space is dropped)
-        return Junction("none", more_stretch=MARK_WORD_STRETCH, more_shrink=blank, breakable=breakable)
-    return Junction("cjk", more_shrink=blank, tracked=True, breakable=breakable)
+        return Junction("none", more_stretch=MARK_WORD_STRETCH, more_shrink=blank, breakable=breakable, **trims)
+    return Junction("cjk", more_shrink=blank, tracked=True, breakable=breakable, **trims)
+
+
+def _inside_word(atoms: list[Atom], j: int, link: str) -> Junction:
+    """A place inside a Latin word where it may break: a hyphen added at a hyphenation point."""
+    end = 0.0
+    if link == "hyphen":
+        head, bold = _word_before(atoms, j), atoms[j].bold
+        end = shaping.advance(head + HYPHEN, bold) - shaping.advance(head, bold)
+    return Junction("join", breakable=True, penalty=BREAK_PENALTIES[link], end=end)
 
 
 def trim_at_end(atom: Atom) -> float:
     """How much narrower the atom is at the end of a line: a closing or pause mark's blank half."""
-    return atom.width / 2 if atom.kind == "mark" and not atom.halt and atom.text in TRIM_AT_END else 0.0
+    return _profile(atom).blank_right
 
 
 def trim_at_start(atom: Atom) -> float:
     """How much narrower the atom is at the start of a line: an opening mark's blank half."""
-    return atom.width / 2 if atom.kind == "mark" and not atom.halt and atom.text in OPEN else 0.0
+    return _profile(atom).blank_left
 
 
-def junctions_of(parts: _Atoms, room: float | None = None) -> list[Junction]:
+def junctions_of(parts: _Atoms) -> list[Junction]:
     """The junction before each atom and after the last, with what a line break there changes (trimmed marks,
-    an added hyphen); no break may leave one character alone on the last line, and (given the `room` of a line)
-    a run wider than a line may break anywhere."""
+    an added hyphen); no break may leave one character alone on the last line."""
     atoms = parts.atoms
-    n = len(atoms)
+    profiles = [_profile(atom) for atom in atoms]
     found = [Junction("none", breakable=True)]
-    found += [_between(atoms[k - 1], atoms[k], parts.links[k], parts.spaced[k], parts.glued[k]) for k in range(1, n)]
-    found.append(Junction("none", breakable=True))
+    found += [_inside_word(atoms, k, link) if link else _between(profiles[k - 1], profiles[k], spaced, glued)
+              for k, link, spaced, glued in zip(range(1, len(atoms)), parts.links[1:], parts.spaced[1:],
+                                                parts.glued[1:], strict=False)]
+    found.append(Junction("none", breakable=True, end=-profiles[-1].blank_right if atoms else 0.0))
     _keep_two_on_last_line(atoms, found)
-    if room is not None:
-        _allow_emergency_breaks(atoms, found, room)
-        _keep_two_on_last_line(atoms, found, room)
-    for j in range(1, n + 1):
-        end = -trim_at_end(atoms[j - 1])
-        if parts.links[j:j + 1] == ["hyphen"]:
-            head = _word_before(atoms, j)
-            end += shaping.advance(head + HYPHEN, atoms[j].bold) - shaping.advance(head, atoms[j].bold)
-        found[j] = replace(found[j], end=end, start=-trim_at_start(atoms[j]) if j < n else 0.0)
     return found
 
 
@@ -413,16 +430,23 @@ def _keep_two_on_last_line(atoms: list[Atom], found: list[Junction], room: float
             return
         if counted >= 2:
             for k in closing:
-                found[k] = replace(found[k], breakable=False)
+                found[k] = found[k]._replace(breakable=False)
             return
         closing.append(j)
 
 
 def _wide_runs(atoms: list[Atom], found: list[Junction], room: float) -> list[tuple[int, int]]:
     """The runs of atoms with no break opportunity inside that are wider than a line."""
-    edges = [j for j, junction in enumerate(found) if junction.breakable]
-    return [(a, b) for a, b in zip(edges, edges[1:], strict=False)
-            if sum(atom.width for atom in atoms[a:b]) + sum(found[j].natural for j in range(a + 1, b)) > room]
+    runs, start, width = [], 0, 0.0
+    for k, atom in enumerate(atoms):
+        if k and found[k].breakable:
+            if width > room:
+                runs.append((start, k))
+            start, width = k, 0.0
+        width += atom.width + (found[k].natural if k > start else 0.0)
+    if width > room:
+        runs.append((start, len(atoms)))
+    return runs
 
 
 def _allow_emergency_breaks(atoms: list[Atom], found: list[Junction], room: float) -> None:
@@ -431,7 +455,7 @@ def _allow_emergency_breaks(atoms: list[Atom], found: list[Junction], room: floa
     for a, b in _wide_runs(atoms, found, room):
         for j in range(a + 1, b):
             if not found[j].breakable:
-                found[j] = replace(found[j], breakable=True, penalty=EMERGENCY_PENALTY)
+                found[j] = found[j]._replace(breakable=True, penalty=EMERGENCY_PENALTY)
 
 
 # --- fitting a line -----------------------------------------------------------------------------------------------
@@ -440,78 +464,81 @@ def fit(room: Room, measure: float, last: bool, loose: bool = False) -> Fit:
     """Bring a line to the measure, taking the adjustments in clreq's order (the module's docstring). What is
     still missing makes the badness infinite. A last line only shrinks, and only when it must. A `loose` line
     (second pass) may also be spaced out to TRACK_LOOSE, at a cost no other line comes near."""
-    need = measure - room.natural
-    if last and need >= 0:
-        return Fit()
-    sign = 1 if need > 0 else -1
-    need = abs(need)
-    tier2 = room.stretch if sign > 0 else room.shrink
-    tier4 = room.more_stretch if sign > 0 else room.more_shrink
-    free_room = TRACK_FREE * room.tracked
-    more_room = (TRACK_MAX - TRACK_FREE) * room.tracked
-    used2 = min(need, tier2)
-    free = min(need - used2, free_room)
-    used4 = min(need - used2 - free, tier4)
-    more = min(need - used2 - free - used4, more_room)
-    loose_room = (TRACK_LOOSE - TRACK_MAX) * room.tracked if loose and sign > 0 else 0.0
-    spaced = min(need - used2 - free - used4 - more, loose_room)
-    short = need - used2 - free - used4 - more - spaced
-    badness = 100 * _share(used2, tier2) ** 3 + 100 * _share(free, free_room) ** 2 + 1000 * _share(used4, tier4) ** 2
+    return Fit(*_fitted(*room, measure, last, loose))
+
+
+def _fitted(natural: float, stretch: float, shrink: float, more_stretch: float, more_shrink: float, tracked: int,
+            measure: float, last: bool, loose: bool) -> tuple[float, float, float, float, float]:
+    """`fit` on plain numbers (the breaking loop calls it for every candidate line): ratio, more, tracking,
+    badness, short."""
+    need = measure - natural
+    if need >= 0:
+        if last or need < 1e-9:
+            return 0.0, 0.0, 0.0, 0.0, 0.0
+        sign, tier2, tier4 = 1.0, stretch, more_stretch
+    else:
+        sign, tier2, tier4, need = -1.0, shrink, more_shrink, -need
+    used2 = need if need < tier2 else tier2
+    need -= used2
+    free = min(need, TRACK_FREE * tracked)
+    need -= free
+    used4 = need if need < tier4 else tier4
+    need -= used4
+    more = min(need, (TRACK_MAX - TRACK_FREE) * tracked)
+    need -= more
+    spaced = min(need, (TRACK_LOOSE - TRACK_MAX) * tracked) if loose and sign > 0 else 0.0
+    need -= spaced
+    ratio = used2 / tier2 if tier2 else 0.0
+    share4 = used4 / tier4 if tier4 else 0.0
+    badness = 100 * ratio ** 3 + 1000 * share4 ** 2
+    if free:
+        badness += 100 * (free / (TRACK_FREE * tracked)) ** 2
     if more > 1e-9:  # a line a reader sees spaced out costs more than any line that is not
-        badness += 3000 + 10_000 * _share(more, more_room) ** 2
+        badness += 3000 + 10_000 * (more / ((TRACK_MAX - TRACK_FREE) * tracked)) ** 2
     if spaced > 1e-9:
         badness += SPACED_OUT * (1 + spaced)
-    tracking = sign * (free + more + spaced) / room.tracked if room.tracked else 0.0
-    justified = short <= 1e-9
-    return Fit(sign * _share(used2, tier2), sign * _share(used4, tier4), tracking,
-               badness if justified else math.inf, 0.0 if justified else short)
-
-
-def _share(used: float, room: float) -> float:
-    return used / room if room > 0 else 0.0
+    tracking = sign * (free + more + spaced) / tracked if tracked else 0.0
+    if need > 1e-9:
+        return sign * ratio, sign * share4, tracking, math.inf, need
+    return sign * ratio, sign * share4, tracking, badness, 0.0
 
 
 # --- breaking -----------------------------------------------------------------------------------------------------
 
 @dataclass
 class _Sums:
-    """Prefix sums over the atoms and their inner junctions, so that a line's room costs O(1). `most` and
-    `least` (natural width with all possible stretch, less all possible shrink) only grow along the paragraph:
-    bisecting them bounds where a line ending at a given break may start."""
+    """What any line atoms[a:b] is, in O(1): room(a, b) = ends[b] - starts[a], where ends[b] sums the atoms and
+    junctions up to b and what a break at b changes (a trimmed mark, a hyphen), and starts[a] the same up to
+    and including the break junction at a, less what a line start changes (a trimmed mark, the indent).
+    `most` and `least` (natural width with all possible stretch, less all possible shrink) only grow along
+    the paragraph: bisecting them bounds where a line ending at a given break may start."""
 
-    natural: list[float]
-    stretch: list[float]
-    shrink: list[float]
-    more_stretch: list[float]
-    more_shrink: list[float]
-    tracked: list[int]
+    ends: list[Room]
+    starts: list[Room]
     most: list[float]
     least: list[float]
 
     @classmethod
-    def of(cls, atoms: list[Atom], found: list[Junction]) -> _Sums:
-        sums = cls([0.0], [0.0], [0.0], [0.0], [0.0], [0], [0.0], [0.0])
-        for k, atom in enumerate(atoms):
-            j = found[k] if k else Junction("none")
-            track = TRACK_MAX * j.tracked
-            for name, value in (("natural", atom.width + j.natural), ("stretch", j.stretch), ("shrink", j.shrink),
-                                ("more_stretch", j.more_stretch), ("more_shrink", j.more_shrink),
-                                ("tracked", j.tracked),
-                                ("most", atom.width + j.natural + j.stretch + j.more_stretch + track),
-                                ("least", atom.width + j.natural - j.shrink - j.more_shrink - track)):
-                column = getattr(sums, name)
-                column.append(column[-1] + value)
-        return sums
+    def of(cls, atoms: list[Atom], found: list[Junction], indent: float) -> _Sums:
+        inner = [Junction("none"), *found[1:len(atoms)]]  # the junction before each atom, inside a line
+        columns = [list(accumulate(values, initial=0.0)) for values in (  # type: ignore[call-overload]
+            [a.width + j.natural for a, j in zip(atoms, inner, strict=True)], [j.stretch for j in inner],
+            [j.shrink for j in inner], [j.more_stretch for j in inner], [j.more_shrink for j in inner],
+            [j.tracked for j in inner])]
+        sums = [Room(*values) for values in zip(*columns, strict=True)]
+        ends = [Room(s.natural + j.end, *s[1:]) for s, j in zip(sums, found, strict=True)]
+        starts = [Room(-indent, 0.0, 0.0, 0.0, 0.0, 0)]
+        starts += [Room(s.natural + j.natural - j.start, s.stretch + j.stretch, s.shrink + j.shrink,
+                        s.more_stretch + j.more_stretch, s.more_shrink + j.more_shrink, s.tracked + j.tracked)
+                   for s, j in zip(sums[1:], found[1:], strict=True)]
+        most = [s.natural + s.stretch + s.more_stretch + TRACK_MAX * s.tracked for s in sums]
+        least = [s.natural - s.shrink - s.more_shrink - TRACK_MAX * s.tracked for s in sums]
+        return cls(ends, starts, most, least)
 
-    def room(self, a: int, b: int, found: list[Junction], indent: float) -> Room:
-        """The line atoms[a:b]: the break junction at a is not inside it; a's start and b's end corrections
-        (trimmed marks, a hyphen) are."""
-        j = found[a] if a else Junction("none", start=indent)
-        return Room(self.natural[b] - self.natural[a] - j.natural + j.start + found[b].end,
-                    self.stretch[b] - self.stretch[a] - j.stretch, self.shrink[b] - self.shrink[a] - j.shrink,
-                    self.more_stretch[b] - self.more_stretch[a] - j.more_stretch,
-                    self.more_shrink[b] - self.more_shrink[a] - j.more_shrink,
-                    self.tracked[b] - self.tracked[a] - j.tracked)
+    def room(self, a: int, b: int) -> Room:
+        e, s = self.ends[b], self.starts[a]
+        return Room(e.natural - s.natural, e.stretch - s.stretch, e.shrink - s.shrink, e.more_stretch - s.more_stretch,
+                    e.more_shrink - s.more_shrink, e.tracked - s.tracked)
 
 
 def _breaks(found: list[Junction], sums: _Sums, measure: float, indent: float, loose: bool) -> list[int] | None:
@@ -522,22 +549,27 @@ def _breaks(found: list[Junction], sums: _Sums, measure: float, indent: float, l
     slack = 2 + indent  # more than any line's start and end corrections
     best: dict[int, tuple[float, int]] = {0: (0.0, -1)}
     starts = [0]  # the reachable break positions, ascending
+    least, most, floor = sums.least, sums.most, LINE_PENALTY ** 2
     for b in range(1, n + 1):
         if not found[b].breakable:
             continue
-        lo = bisect.bisect_left(starts, bisect.bisect_left(sums.least, sums.least[b] - measure - slack))
+        lo = bisect.bisect_left(starts, bisect.bisect_left(least, least[b] - measure - slack))
         hi = len(starts)
         if not loose and b < n:
-            hi = bisect.bisect_right(starts, bisect.bisect_right(sums.most, sums.most[b] - measure + slack))
+            hi = bisect.bisect_right(starts, bisect.bisect_right(most, most[b] - measure + slack))
         choice: tuple[float, int] | None = None
+        penalty = found[b].penalty ** 2
         for a in starts[lo:hi]:
-            room = sums.room(a, b, found, indent)
-            badness = fit(room, measure, b == n, loose).badness
+            before = best[a][0] + penalty
+            if choice is not None and before + floor >= choice[0]:
+                continue  # no line from a can do better than the choice so far
+            room = sums.room(a, b)
+            *_, badness, short = _fitted(*room, measure, b == n, loose)
             if badness == math.inf:
                 if not loose or room.natural - room.shrink - room.more_shrink - TRACK_MAX * room.tracked > measure:
                     continue
-                badness = UNJUSTIFIED * (1 + fit(room, measure, b == n, loose).short)
-            total = best[a][0] + (LINE_PENALTY + badness) ** 2 + found[b].penalty ** 2
+                badness = UNJUSTIFIED * (1 + short)
+            total = before + (LINE_PENALTY + badness) ** 2
             if choice is None or total < choice[0]:
                 choice = (total, a)
         if choice is not None:
@@ -581,22 +613,25 @@ def _segments(atoms: list[Atom], found: list[Junction], a: int, b: int, first: b
 def _exact_room(segments: tuple[Segment, ...], found: list[Junction], sums: _Sums, a: int, b: int,
                 indent: float) -> Room:
     """The line's room with its natural width from its text nodes, each shaped whole as WeasyPrint will."""
-    room = sums.room(a, b, found, indent)
+    room = sums.room(a, b)
     inner = sum(found[s.start].natural for s in segments[1:])
     natural = sum(s.width for s in segments) + inner + (indent if a == 0 else 0.0)
-    return replace(room, natural=natural)
+    return room._replace(natural=natural)
 
 
 def compose(runs: list[Run], measure: float, indent: float = 0.0) -> Paragraph:
     """Break a paragraph into lines of `measure` em, the first indented by `indent` em."""
     room = measure - indent
     parts = atoms_of(runs)
-    wide = {parts.atoms[k].word for a, b in _wide_runs(parts.atoms, junctions_of(parts), room) for k in range(a, b)}
-    if wide - {-1}:  # the words of a run wider than a line are cut into characters
-        parts = atoms_of(runs, cut=frozenset(wide - {-1}))
-    found = junctions_of(parts, room)
+    found = junctions_of(parts)
+    wide = {parts.atoms[k].word for a, b in _wide_runs(parts.atoms, found, room) for k in range(a, b)} - {-1}
+    if wide:  # the words of a run wider than a line are cut into characters
+        parts = atoms_of(runs, cut=frozenset(wide))
+        found = junctions_of(parts)
     atoms = parts.atoms
-    sums = _Sums.of(atoms, found)
+    _allow_emergency_breaks(atoms, found, room)
+    _keep_two_on_last_line(atoms, found, room)
+    sums = _Sums.of(atoms, found, indent)
     loose = False
     ends = _breaks(found, sums, measure, indent, loose)
     if ends is None:

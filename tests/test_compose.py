@@ -168,15 +168,15 @@ def test_a_line_that_cannot_be_justified_is_spaced_out_in_the_second_pass_only()
 def _first_fit(text: str, measure: float, indent: float) -> list[int]:
     """Each line as full as it can be at its natural width (what Pango does), ends as atom indexes."""
     parts = c.atoms_of([c.Run(text)])
-    found = c.junctions_of(parts, measure - indent)
-    sums = c._Sums.of(parts.atoms, found)
+    found = c.junctions_of(parts)
+    sums = c._Sums.of(parts.atoms, found, indent)
     ends, a = [], 0
     while a < len(parts.atoms):
         b = a + 1
         for k in range(a + 1, len(parts.atoms) + 1):
-            if found[k].breakable and sums.room(a, k, found, indent).natural <= measure:
+            if found[k].breakable and sums.room(a, k).natural <= measure:
                 b = k
-            elif sums.room(a, k, found, indent).natural > measure:
+            elif sums.room(a, k).natural > measure:
                 break
         ends.append(b)
         a = b
@@ -185,11 +185,11 @@ def _first_fit(text: str, measure: float, indent: float) -> list[int]:
 
 def _worst_tracking(text: str, ends: list[int], measure: float, indent: float) -> float:
     parts = c.atoms_of([c.Run(text)])
-    found = c.junctions_of(parts, measure - indent)
-    sums = c._Sums.of(parts.atoms, found)
+    found = c.junctions_of(parts)
+    sums = c._Sums.of(parts.atoms, found, indent)
     worst, a = 0.0, 0
     for b in ends[:-1]:
-        how = c.fit(sums.room(a, b, found, indent), measure, last=False)
+        how = c.fit(sums.room(a, b), measure, last=False)
         worst = max(worst, math.inf if how.badness == math.inf else abs(how.tracking))
         a = b
     return worst
