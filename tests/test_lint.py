@@ -54,7 +54,7 @@ def test_lint_reports_each_problem_with_its_position(tmp_path: Path) -> None:
     assert f"{shown}:4:14: space between two Chinese characters" in lines
     assert f"{shown}:6:18: half-width '(' in Chinese text; use '（'" in lines
     assert f"{shown}:8:12: half-width quote in Chinese text; use '“'" in lines
-    assert any(line.startswith(f"{shown}:8:") and "doubled mark '。。'" in line for line in lines)
+    assert any(line.startswith(f"{shown}:8:") and "repeated mark '。。'; use '。'" in line for line in lines)
     assert any(line.startswith(f"{shown}:10:") for line in lines)  # inside a block scalar
     assert not any(line.startswith((f"{shown}:1:", f"{shown}:11:")) for line in lines)  # comments, English
     assert path.read_text(encoding="utf-8") == BAD  # --lint never writes
@@ -84,12 +84,12 @@ def test_fix_leaves_no_temp_file_and_a_clean_file_untouched(tmp_path: Path) -> N
     assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
 
 
-def test_escaped_quote_in_a_double_quoted_string_is_reported_not_fixed(tmp_path: Path) -> None:
-    text = 'title: "他说\\"好\\""\nauthors:\n  - name: 甲\nsections: []\n'
+def test_escaped_quote_in_a_double_quoted_string_is_fixed_in_place_of_its_escape(tmp_path: Path) -> None:
+    text = 'title: "他说\\"好\\"" # comment\nauthors:\n  - name: 甲\nsections: []\n'
     path = write(tmp_path, text)
-    result = run_build("--fix", path)
-    assert result.code == 1 and "half-width quote" in result.err
-    assert path.read_text(encoding="utf-8") == text
+    assert "half-width quote" in run_build("--lint", path).err
+    assert run_build("--fix", path).code == 0
+    assert path.read_text(encoding="utf-8") == text.replace('\\"好\\"', "“好”")
 
 
 def test_broken_yaml_is_a_user_error_not_a_traceback(tmp_path: Path) -> None:
