@@ -42,25 +42,26 @@ SCOPE_PAIRS = {"「": "」", "『": "』", "《": "》", "〈": "〉", "[": "]"}
 LIST_MARKS = frozenset("、（）《》【】「」『』")  # beside a quote they make it a Chinese one: “a”、"b"
 OPENERS = frozenset("(（[<{「『《")  # a mark right after one (or an opening quote) is mentioned: "."、(?)
 # A space beside these is dropped: their blank half is the gap (GB/T 15834; "iPhone ，" -> "iPhone，").
-NO_SPACE_BESIDE = OPEN | CLOSE | STOPS | frozenset("…—")
+NO_SPACE_BESIDE = OPEN | CLOSE | STOPS
+DOUBLE_MARKS = ("……", "——")  # the Chinese ellipsis and dash (one … or — may be English)
 
+CJK_MARKS = "，。；：！？、“”‘’（）《》【】「」『』…—"  # where a URL, a path or an assigned value ends
 # Never edited, and read as Latin: (name, pattern). The first that matches at a position wins.
 PROTECTED = [
-    ("url", r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s，。；：！？、“”‘’（）《》【】「」]*"
-            r"[^\s，。；：！？、“”‘’（）《》【】「」.,;:!?'\"]"),  # without the sentence's mark after it
+    ("url", rf"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s{CJK_MARKS}]*[^\s{CJK_MARKS}.,;:!?'\"]"),  # no end mark
     ("e-mail", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
     ("code", r"`[^`\n]+`"),
     ("template", r"\{\{.*?\}\}|[$#]\{[^}\n]*\}|%[sdvSDV]\b"),
     ("entity", r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);"),
     ("quoted value", r"(?<==)\"[^\"\n]*\"|(?<==)'[^'\n]*'"),  # 格式="date"
-    ("assignment", r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_.-]*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s，。；：！？、“”（）]*)"),
+    ("assignment", rf"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_.-]*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{CJK_MARKS}]*)"),
     ("option", r"(?<![A-Za-z0-9_-])--?[A-Za-z][A-Za-z0-9_-]*"),
     ("abbreviation", r"(?<![A-Za-z])(?:[A-Za-z]\.){2,}"
                      r"|\b(?:vs|etc|Inc|Ltd|Co|Corp|Mr|Mrs|Ms|Dr|Prof|No|Fig|Vol|Jr|Sr|approx)\."),
     ("dotted name", r"(?<![A-Za-z0-9_.])\.[A-Za-z][A-Za-z0-9]*"),  # .NET, .docx
     ("file name", r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.[A-Za-z][A-Za-z0-9]*"),
     ("version", r"[vV]?\d+(?:\.\d+)+"),
-    ("path", r"(?:^|(?<=\s))(?:~|\.{1,2})?/[^\s，。；：！？、“”‘’（）《》【】「」]+"
+    ("path", rf"(?<![\w.~/-])(?:~|\.{{1,2}})?/[^\s{CJK_MARKS}]+"
              r"|[A-Za-z0-9_.~-]+/[A-Za-z0-9_.~/-]+"),
     ("manual page", r"[A-Za-z0-9_.-]+\(\d[a-z]*\)"),  # grub-install(8)
     ("call", r"[A-Za-z_][A-Za-z0-9_.]*\([\x21-\x27\x2a-\x7e]*\)"),  # computed(), minite(s)
@@ -153,14 +154,14 @@ class _Reading:
         self._right = [n] * (n + 1)  # _right[i]: the nearest letter at or after i, or n
         for i in range(n - 1, -1, -1):
             self._right[i] = i if self.kind[i] else self._right[i + 1]
-        self.quote_pairs, self.unmatched_quotes = self._pair_quotes()
         self.bracket_pairs = self._pair(BRACKET_OPEN, BRACKET_CLOSE)
+        self.chinese_brackets = {i for o, c in self.bracket_pairs.items() if self._chinese_brackets(o, c)
+                                 for i in (o, c)}
+        self.quote_pairs, self.unmatched_quotes = self._pair_quotes()
         scope_pairs = self._pair(frozenset(SCOPE_PAIRS), frozenset(SCOPE_PAIRS.values()))
         self.closing = {**self.quote_pairs, **self.bracket_pairs, **scope_pairs}  # every pair: opening -> closing
         self.enclosing = _innermost(len(text), self.closing)
         self.quote_parent = _innermost(len(text), self.quote_pairs)
-        self.chinese_brackets = {i for o, c in self.bracket_pairs.items() if self._chinese_brackets(o, c)
-                                 for i in (o, c)}
         self.chinese_quote = self._chinese_quotes()
 
     def edit(self, start: int, end: int, new: str | None, rule: str) -> Edit:
@@ -223,7 +224,10 @@ class _Reading:
             turns = list(text)  # the double quotes taken in turn, opening and closing: “a“ -> “a”
             for k, i in enumerate(doubles):
                 turns[i] = "“" if k % 2 == 0 else "”"
-            pairs, unmatched = _pair_by_form("".join(turns), marks)
+            in_turn = _pair_by_form("".join(turns), marks)
+            # only if every pair so found is rewritten, so that the fixed text pairs the same way by form
+            if all(self._chinese_pair(o, c) for o, c in in_turn[0].items() if o in doubles):
+                pairs, unmatched = in_turn
         return pairs, unmatched
 
     def _is_apostrophe(self, i: int) -> bool:
@@ -234,17 +238,22 @@ class _Reading:
         return (rest[:1] != "" and _is_latin_letter(rest[0])) or (
             before in "sS" and len(rest) == 2 and rest[0] == " " and _is_latin_letter(rest[1]))
 
+    def _chinese_pair(self, o: int, c: int) -> bool:
+        """Quotes at o and c around letters, with Chinese inside or beside them (a 、 or a Chinese bracket
+        counts): “a”、"b" are both Chinese."""
+        before = len(self.text[:o].rstrip()) - 1
+        after = len(self.text) - len(self.text[c + 1:].lstrip())
+        beside = [i for i in (before, after) if 0 <= i < len(self.text)]
+        return any(self.kind[o + 1:c]) and (
+            self.chinese_around(o, c + 1) or any(self.text[i] in LIST_MARKS or i in self.chinese_brackets
+                                                 for i in beside))
+
     def _chinese_quotes(self) -> dict[int, bool]:
         """For each quote mark: does it stand in Chinese text (its pair's, or for a lone one its own)? A pair
         with no letter inside quotes a symbol ("~", '/', " "): it is code, left as written."""
         chinese = {}
         for o, c in self.quote_pairs.items():
-            before = len(self.text[:o].rstrip()) - 1
-            after = len(self.text) - len(self.text[c + 1:].lstrip())
-            beside = [i for i in (before, after) if 0 <= i < len(self.text)]
-            chinese[o] = chinese[c] = any(self.kind[o + 1:c]) and (
-                self.chinese_around(o, c + 1)
-                or any(self.text[i] in LIST_MARKS or i in self.chinese_brackets for i in beside))
+            chinese[o] = chinese[c] = self._chinese_pair(o, c)
         for i in self.unmatched_quotes:
             chinese[i] = self.left(i) == HAN or self.right(i + 1) == HAN
         return chinese
@@ -311,8 +320,11 @@ class _Reading:
         return found
 
     def _chinese_brackets(self, o: int, c: int) -> bool:
-        """Brackets around Chinese, between Chinese on both sides, or touching a Chinese character."""
-        touching = self.text[o - 1:o] + self.text[c + 1:c + 2]
+        """Brackets around Chinese, between Chinese on both sides, or touching a Chinese character (a full-width
+        one through the blanks that go beside it)."""
+        before, after = self.text[:o], self.text[c + 1:]
+        touching = (before.rstrip(" \t")[-1:] if self.text[o] == "（" else before[-1:]) + \
+            (after.lstrip(" \t")[:1] if self.text[c] == "）" else after[:1])
         return (self.has_han(o, c) or (self.left(o) == HAN and self.right(c + 1) == HAN)
                 or any(is_han(ch) for ch in touching))
 
@@ -363,7 +375,7 @@ class _Reading:
         """Is the mark at text[i] next to a Chinese mark (blanks between them aside)?"""
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < len(self.text) and (self.text[j] in MARK_CHARS or self.text[j] in " \t"):
+            while 0 <= j < len(self.text) and (self.text[j] in MARK_CHARS or self.text[j] in SPACE_CHARS):
                 if self.text[j] in CHINESE_STOPS:
                     return True
                 j += step
@@ -419,12 +431,14 @@ class _Reading:
 
     def _ends_block(self, end: int) -> bool:
         """Nothing but closing quotes and brackets between position `end` and a blank line or the text's end."""
-        return self.text[end:self._block(end)[1]].strip(" \t\n”’\"')）》」』") == ""
+        closing = set(self.quote_pairs.values())
+        return all(self.text[i] in " \t\n)）》」』" or i in closing
+                   or (i in self.unmatched_quotes and self.text[i] in "”’\"'") for i in range(end, self._block(end)[1]))
 
     def _one_word_after_han(self, start: int) -> bool:
         """Between the last Chinese character or mark before `start` and `start`: one Latin word, no opening
         quote or bracket ("使用Rust." is a Chinese sentence, "“Stay foolish.”" and "he said stay foolish." not)."""
-        for i in range(start - 1, -1, -1):
+        for i in range(start - 1, self._block(start)[0] - 1, -1):
             ch = self.text[i]
             if self.kind[i] == HAN:
                 return True
@@ -433,9 +447,18 @@ class _Reading:
             if ch in ",;:.?!" and self.free(i):  # a Latin mark: Chinese only after Han or beside a Chinese mark
                 return self.left(i) == HAN or self._in_chinese_run(i)
             opening_quote = i in self.quote_pairs or (i in self.unmatched_quotes and ch not in "”’")
-            if ch in "(（《「『" or opening_quote or (ch in " \t\n" and i > 0 and self.kind[i - 1] == LATIN):
+            if ch in "(（《「『" or opening_quote or self._between_words(i):
                 return False
         return False
+
+    def _between_words(self, i: int) -> bool:
+        """Is text[i] a blank between two Latin words (one that no fix removes)?"""
+        if self.text[i] not in SPACE_CHARS or i == 0 or self.kind[i - 1] != LATIN:
+            return False
+        j = i
+        while j < len(self.text) and self.text[j] in SPACE_CHARS:
+            j += 1
+        return j < len(self.text) and self.kind[j] == LATIN
 
     def _dashes(self, taken: set[int]) -> list[Edit]:
         return [self.edit(start, end, "——", "dash") for start, end in self.runs(DASH_CHARS, taken)
@@ -448,17 +471,28 @@ class _Reading:
         spaces = []
         for start, end in self.runs(SPACE_CHARS, taken):
             breaks = self.text.count("\n", start, end)
-            if start == 0 or end == len(self.text) or breaks > 1 or (breaks and self.protected[end]):
-                continue  # the text's ends, a blank line, a line break before numbering: as written
-            before = ending[start][-1:] if start in ending else self.text[start - 1]
-            after = starting[end][:1] if end in starting else self.text[end]
+            if start == 0 or end == len(self.text) or breaks > 1 or (breaks and self.protected[end]) \
+                    or self.text[start - 1] == self.text[end] in "…—":
+                continue  # the text's ends, a blank line, a line break before numbering, "… …": as written
+            before = ending[start] if start in ending else self.text[max(start - 2, 0):start]
+            after = starting[end] if end in starting else self.text[end:end + 2]
+            if _is_latin_letter(before[-1:] or " ") and after[:1] in "‘’" \
+                    or before[-1:] in "‘’" and _is_latin_letter(after[:1] or " "):
+                continue  # a’b would read as an apostrophe
             if self.kind[start - 1] == HAN and self.kind[end] == HAN:
                 spaces.append(self.edit(start, end, "", "space between Han"))
-            elif self._no_space_beside(before, start - 1) or self._no_space_beside(after, end):
+            elif self._no_space_after(before, start - 1) or self._no_space_before(after, end):
                 spaces.append(self.edit(start, end, "", "space beside mark"))
         return spaces
 
-    def _no_space_beside(self, ch: str, at: int) -> bool:
+    def _no_space_after(self, written: str, at: int) -> bool:
+        """Does `written`, which ends at text[at] (or replaces what does), end with a full-width mark?"""
+        return written.endswith(DOUBLE_MARKS) or self._full_width_mark(written[-1:], at)
+
+    def _no_space_before(self, written: str, at: int) -> bool:
+        return written.startswith(DOUBLE_MARKS) or self._full_width_mark(written[:1], at)
+
+    def _full_width_mark(self, ch: str, at: int) -> bool:
         """Is ch, written at text[at] (or replacing it), a full-width mark that takes no space beside it?"""
         if ch not in NO_SPACE_BESIDE or not self.free(at):
             return False
@@ -479,8 +513,8 @@ def _innermost(length: int, closing: dict[int, int]) -> list[int]:
 
 def _pair_by_form(text: str, marks: list[int]) -> tuple[dict[int, int], list[int]]:
     """Quotes matched on one stack: “ and ‘ open, ” and ’ close, a straight one closes an open one of its family
-    or else opens; a closing one with nothing to close opens (it faces the wrong way), and then the opening one
-    that follows closes it."""
+    or else opens; a closing one with nothing open opens (it faces the wrong way), and then the opening one that
+    follows closes it."""
     pairs: dict[int, int] = {}
     stack: list[tuple[int, bool]] = []  # (index, opened by a closing form)
     for i in marks:
@@ -496,7 +530,7 @@ def _pair_by_form(text: str, marks: list[int]) -> tuple[dict[int, int], list[int
                 while QUOTE_FAMILY[text[stack[-1][0]]] != family:
                     stack.pop()
                 pairs[stack.pop()[0]] = i
-            else:
+            elif not stack:  # faces the wrong way (inside other quotes it is taken for a lone one)
                 stack.append((i, True))
         elif top:
             pairs[stack.pop()[0]] = i
