@@ -162,6 +162,8 @@ class _Reading:
         self.closing = {**self.quote_pairs, **self.bracket_pairs, **scope_pairs}  # every pair: opening -> closing
         self.enclosing = _innermost(len(text), self.closing)
         self.quote_parent = _innermost(len(text), self.quote_pairs)
+        self.closing_quotes = set(self.quote_pairs.values())
+        self._english: dict[tuple[int, int], bool] = {}
         self.chinese_quote = self._chinese_quotes()
 
     def edit(self, start: int, end: int, new: str | None, rule: str) -> Edit:
@@ -241,9 +243,7 @@ class _Reading:
     def _chinese_pair(self, o: int, c: int) -> bool:
         """Quotes at o and c around letters, with Chinese inside or beside them (a 、 or a Chinese bracket
         counts): “a”、"b" are both Chinese."""
-        before = len(self.text[:o].rstrip()) - 1
-        after = len(self.text) - len(self.text[c + 1:].lstrip())
-        beside = [i for i in (before, after) if 0 <= i < len(self.text)]
+        beside = [i for i in (self._nonblank(o - 1, -1), self._nonblank(c + 1, 1)) if 0 <= i < len(self.text)]
         return any(self.kind[o + 1:c]) and (
             self.chinese_around(o, c + 1) or any(self.text[i] in LIST_MARKS or i in self.chinese_brackets
                                                  for i in beside))
@@ -262,13 +262,13 @@ class _Reading:
         """Position i is in an English sentence: its scope (the innermost pair around it, else the lines around it
         up to a blank line) has no Han, starts with a Latin word and holds at least two words."""
         o = self.enclosing[i]
-        if o >= 0:
-            start, end = o + 1, self.closing[o]
-        else:
-            start, end = self._block(i)
-        scope = self.halfwidth[start:end]
-        return (not self.has_han(start, end) and re.match(r"[\s“‘\"'(]*[A-Za-z0-9]", scope) is not None
+        start, end = (o + 1, self.closing[o]) if o >= 0 else self._block(i)
+        if (start, end) not in self._english:  # asked once per mark: a long English text has many
+            scope = self.halfwidth[start:end]
+            self._english[start, end] = (
+                not self.has_han(start, end) and re.match(r"[\s“‘\"'(]*[A-Za-z0-9]", scope) is not None
                 and re.search(r"[A-Za-z0-9]\s+[(“‘\"']?[A-Za-z0-9]", scope) is not None)
+        return self._english[start, end]
 
     def _block(self, i: int) -> tuple[int, int]:
         """The lines around position i up to a blank line: a single line break is a space in print."""
@@ -322,18 +322,18 @@ class _Reading:
     def _chinese_brackets(self, o: int, c: int) -> bool:
         """Brackets around Chinese, between Chinese on both sides, or touching a Chinese character (a full-width
         one through the blanks that go beside it)."""
-        before, after = self.text[:o], self.text[c + 1:]
-        touching = (before.rstrip(" \t")[-1:] if self.text[o] == "（" else before[-1:]) + \
-            (after.lstrip(" \t")[:1] if self.text[c] == "）" else after[:1])
+        before = self._nonblank(o - 1, -1) if self.text[o] == "（" else o - 1
+        after = self._nonblank(c + 1, 1) if self.text[c] == "）" else c + 1
+        touching = [self.text[i] for i in (before, after) if 0 <= i < len(self.text)]
         return (self.has_han(o, c) or (self.left(o) == HAN and self.right(c + 1) == HAN)
                 or any(is_han(ch) for ch in touching))
 
     def _english_bracket(self, at: int) -> Edit:
         """A full-width bracket in English text: half-width, spaced from the word it touches."""
         new = HALF_BRACKET[self.text[at]]
-        if new in "([" and at > 0 and self.text[at - 1].isalnum():
+        if new == "(" and at > 0 and self.text[at - 1].isalnum():
             new = " " + new
-        elif new in ")]" and self.text[at + 1:at + 2].isalnum():
+        elif new == ")" and self.text[at + 1:at + 2].isalnum():
             new += " "
         return self.edit(at, at + 1, new, "english bracket")
 
@@ -423,16 +423,20 @@ class _Reading:
 
     def _stands_alone(self, start: int, end: int) -> bool:
         """Blanks on both sides, and beyond them a letter or the text's end: "隐含的 . 和 ..", "h 或 ?"."""
-        left, right = self.text[:start], self.text[end:]
-        if left[-1:].strip() or right[:1].strip():
+        if self.text[start - 1:start].strip() or self.text[end:end + 1].strip():
             return False
-        beside = left.rstrip()[-1:] + right.lstrip()[:1]
-        return all(ch.isalnum() for ch in beside)
+        return all(self.text[i].isalnum() for i in (self._nonblank(start - 1, -1), self._nonblank(end, 1))
+                   if 0 <= i < len(self.text))
+
+    def _nonblank(self, i: int, step: int) -> int:
+        """The first position from i on (going by step) that is not a blank; -1 or len(text) if none."""
+        while 0 <= i < len(self.text) and self.text[i].isspace():
+            i += step
+        return i
 
     def _ends_block(self, end: int) -> bool:
         """Nothing but closing quotes and brackets between position `end` and a blank line or the text's end."""
-        closing = set(self.quote_pairs.values())
-        return all(self.text[i] in " \t\n)）》」』" or i in closing
+        return all(self.text[i] in " \t\n)）》」』" or i in self.closing_quotes
                    or (i in self.unmatched_quotes and self.text[i] in "”’\"'") for i in range(end, self._block(end)[1]))
 
     def _one_word_after_han(self, start: int) -> bool:

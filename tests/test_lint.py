@@ -15,8 +15,10 @@ from conftest import MINIMAL_SOURCE, run_build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyprint import ROOT, lint, punctuation
+from studyprint import ROOT, fonts, lint, punctuation
 from studyprint.lint import fix_text
+
+UNICODE_DATA = Path("/usr/share/unicode")
 
 BAD = """\
 # comment, with half-width marks: kept as it is.
@@ -306,3 +308,14 @@ def test_every_source_is_checked_after_a_broken_one(tmp_path: Path, option: str)
 def test_lint_does_not_import_weasyprint() -> None:
     code = "import studyprint.lint, sys; assert 'weasyprint' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not (UNICODE_DATA / "Unihan_Variants.txt.bz2").exists(),
+                    reason="Debian's unicode-data is not installed")
+def test_the_variants_table_is_what_its_script_makes_from_unihan() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_variants
+
+    rows = make_variants.table(make_variants.read_variants(UNICODE_DATA), fonts.covered())
+    shipped = fonts.VARIANTS.read_text(encoding="utf-8").splitlines()[1:]
+    assert shipped == ["\t".join(row) for row in rows]
