@@ -39,10 +39,6 @@ class Scalar:
         self.value = str(node.value)
         self.pieces = _pieces(text, node)
 
-    @property
-    def mapped(self) -> bool:
-        return self.pieces is not None
-
     def raw_index(self, i: int) -> int:
         """The file position of value[i] (the scalar's start if it is not mapped)."""
         if self.pieces is None:

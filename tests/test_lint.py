@@ -319,3 +319,12 @@ def test_the_variants_table_is_what_its_script_makes_from_unihan() -> None:
     rows = make_variants.table(make_variants.read_variants(UNICODE_DATA), fonts.covered())
     shipped = fonts.VARIANTS.read_text(encoding="utf-8").splitlines()[1:]
     assert shipped == ["\t".join(row) for row in rows]
+
+
+def test_a_fix_that_would_change_the_yaml_is_reported_not_made(tmp_path: Path) -> None:
+    path = write(tmp_path, "title: Said：Come and，Join us！\nsubtitle: 中文,好\n")
+    result = run_build("--fix", path)
+    assert result.code == 1
+    assert path.read_text(encoding="utf-8") == "title: Said：Come and，Join us！\nsubtitle: 中文，好\n"
+    assert (f"{path}:1:12: full-width '：' in an English sentence; use ':' (not fixed: in this YAML text the fix "
+            "would change more than the mark; put the text in quotes)") in result.err.splitlines()
