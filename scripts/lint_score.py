@@ -16,8 +16,8 @@ gives the expectation here in `here`. A case is
 * not scored when `scope` says why (a rewording, a spacing rule, a peer's option the project does not have).
 "In Chinese context" means the input holds a Chinese character.
 
---peers also runs autocorrect (PyPI autocorrect-py) and zhlint (npm zhlint, run with node) when installed,
-scoring their output after the same removal of inserted spaces.
+--peers also runs autocorrect (PyPI autocorrect-py) and zhlint (npm zhlint, run with node; set NODE_PATH to the
+node_modules it is in) when installed, scoring their output after the same removal of inserted spaces.
 """
 
 from __future__ import annotations
