@@ -43,10 +43,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class _Plan:
-    """Fixing one text value: its findings in the file, and the value before and after."""
+    """Fixing one text value: its findings in the file, and the value (and its YAML tag) before and after."""
     findings: list[Finding]
     value: str
     fixed_value: str
+    tag: str
 
     @property
     def fixes(self) -> int:
@@ -126,7 +127,7 @@ def _plan(scalar: Scalar, punctuated: bool) -> _Plan:
         else:
             found.append(Finding(*span, edit.message, scalar.written(edit.new)))
             made.append(edit)
-    return _Plan(found, value, punctuation.apply(value, made))
+    return _Plan(found, value, punctuation.apply(value, made), scalar.node.tag)
 
 
 def _glyph_edits(value: str) -> list[Edit]:
@@ -143,25 +144,28 @@ def _fix_once(text: str, shown: str) -> tuple[str, int]:
     """The text with its fixable findings made, and how many. Made all at once if the result parses to exactly
     the fixed values; else one value at a time, keeping each value's fixes only if they check out alone."""
     plans = _plans(text, shown)
+    tags = [plan.tag for plan in plans]
     fixed = _apply(text, [f for plan in plans for f in plan.findings])
-    if _holds(fixed, [plan.fixed_value for plan in plans], shown):
+    if _holds(fixed, [plan.fixed_value for plan in plans], tags, shown):
         return fixed, sum(plan.fixes for plan in plans)
     values, count = [plan.value for plan in plans], 0
     for k in reversed(range(len(plans))):  # from the last, so that earlier positions stay right
         trial = _apply(text, plans[k].findings)
         expected = values[:k] + [plans[k].fixed_value] + values[k + 1:]
-        if trial != text and _holds(trial, expected, shown):
+        if trial != text and _holds(trial, expected, tags, shown):
             text, values, count = trial, expected, count + plans[k].fixes
     return text, count
 
 
-def _holds(text: str, expected: list[str], shown: str) -> bool:
-    """Does the text parse to a source whose values are exactly `expected`?"""
+def _holds(text: str, expected: list[str], tags: list[str], shown: str) -> bool:
+    """Does the text parse to a source whose values are exactly `expected`, of the same types (１２ fixed into a
+    plain 12 would be a number)?"""
     try:
         root = load.compose(text, shown)
     except UserError:
         return False
-    return [str(node.value) for node, _ in _values(root)] == expected
+    nodes = [node for node, _ in _values(root)]
+    return [str(node.value) for node in nodes] == expected and [node.tag for node in nodes] == tags
 
 
 def _apply(text: str, found: list[Finding]) -> str:

@@ -43,7 +43,7 @@ LIST_MARKS = frozenset("、（）《》【】「」『』")  # beside a quote th
 OPENERS = frozenset("(（[<{「『《")  # a mark right after one (or an opening quote) is mentioned: "."、(?)
 # A space beside these is dropped: their blank half is the gap (GB/T 15834; "iPhone ，" -> "iPhone，").
 NO_SPACE_BESIDE = OPEN | CLOSE | STOPS
-ENDS_A_QUOTATION = STOPS | frozenset(")）》」』…")  # a closing quote right after one of these is no opening one
+ENDS_A_QUOTATION = STOPS | frozenset(",.;:?!)）》」』…")  # a closing quote right after one is no opening one
 DOUBLE_MARKS = ("……", "——")  # the Chinese ellipsis and dash (one … or — may be English)
 
 CJK_MARKS = "，。；：！？、“”‘’（）《》【】「」『』…—"  # where a URL, a path or an assigned value ends
@@ -535,7 +535,7 @@ def _pair_by_form(text: str, marks: list[int]) -> tuple[dict[int, int], list[int
                 while QUOTE_FAMILY[text[stack[-1][0]]] != family:
                     stack.pop()
                 pairs[stack.pop()[0]] = i
-            elif not stack and text[i - 1:i] not in ENDS_A_QUOTATION:  # faces the wrong way: ”中文“
+            elif not stack and text[:i].rstrip()[-1:] not in ENDS_A_QUOTATION:  # faces the wrong way: ”中文“
                 stack.append((i, True))  # (after 。 it closes a quotation opened before; inside quotes, a lone one)
         elif top:
             pairs[stack.pop()[0]] = i

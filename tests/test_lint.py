@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import stat
 import subprocess
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyprint import ROOT, fonts, lint, punctuation
+from studyprint.errors import UserError
 from studyprint.lint import fix_text
 
 UNICODE_DATA = Path("/usr/share/unicode")
@@ -328,3 +330,36 @@ def test_a_fix_that_would_change_the_yaml_is_reported_not_made(tmp_path: Path) -
     assert path.read_text(encoding="utf-8") == "title: Said：Come and，Join us！\nsubtitle: 中文，好\n"
     assert (f"{path}:1:12: full-width '：' in an English sentence; use ':' (not fixed: in this YAML text the fix "
             "would change more than the mark; put the text in quotes)") in result.err.splitlines()
+
+
+STYLES = {  # a text written as a YAML value in each style, indented under a key
+    "plain": lambda t: t,
+    "single": lambda t: "'" + t.replace("'", "''") + "'",
+    "double": lambda t: json.dumps(t, ensure_ascii=False),
+    "folded line": lambda t: t.replace(" ", "\n    ", 1),
+    "literal block": lambda t: "|\n    " + t.replace(" ", "\n    ", 1),
+    "folded block": lambda t: ">\n    " + t.replace(" ", "\n    ", 1),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(sorted(STYLES)), st.lists(TEXT_PIECES, min_size=1, max_size=10)
+                          .map("".join)), min_size=1, max_size=3))
+def test_fix_in_a_file_gives_the_fixed_values_or_leaves_them(tmp_path_factory: pytest.TempPathFactory,
+                                                              values: list[tuple[str, str]]) -> None:
+    document = "".join(f"k{i}: {STYLES[style](text)}\n" for i, (style, text) in enumerate(values))
+    try:
+        before = yaml.safe_load(document)
+    except yaml.YAMLError:
+        return  # not a document these styles can write (a plain text starting with a mark, say)
+    path = tmp_path_factory.mktemp("fix") / "a.yaml"
+    path.write_text(document, encoding="utf-8")
+    try:
+        lint.fix(path, "a.yaml")
+    except UserError:
+        return  # reported as it is
+    after = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert list(after) == list(before)
+    for key, value in before.items():
+        assert after[key] in (value, fix_text(value) if isinstance(value, str) else value)
+    assert lint.fix(path, "a.yaml")[0] == 0
