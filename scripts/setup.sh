@@ -8,6 +8,7 @@ DEBIAN_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1
   libharfbuzz-subset0   # WeasyPrint subsets fonts with it; without it, fontTools: ~30x slower with CJK fonts
   poppler-utils mupdf-tools ghostscript   # pdftoppm, mutool, gs: the tests render every page with each
+  unicode-data   # Unihan: tests check the fonts' 通用规范汉字表 and studyprint/variants.txt against it
 )
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -125,18 +125,18 @@ def main(argv: list[str] | None = None) -> int:
 def _lint(sources: list[Path], fix: bool, quiet: bool) -> int:
     """--lint / --fix: problems as path:line:column: message; exit 1 while any is left."""
     left = []
-    try:
-        for source in sources:
-            shown = shown_path(source)
+    for source in sources:  # every source is checked, whatever an earlier one gave
+        shown = shown_path(source)
+        try:
             if fix:
                 fixed, problems = lint.fix(source, shown)
                 if fixed and not quiet:
                     print(f"{shown}: fixed {fixed} problem(s)")
             else:
                 problems = lint.lint(source, shown)
-            left.extend(problems)
-    except UserError as e:
-        left.extend(e.problems)
+        except UserError as e:
+            problems = e.problems
+        left.extend(problems)
     for problem in left:
         print(problem, file=sys.stderr)
     if not left and not quiet:

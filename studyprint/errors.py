@@ -42,6 +42,15 @@ def _escape(ch: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+def shown_char(ch: str) -> str:
+    """A character for a message: itself and its code point, or only the code point if it is invisible
+    (a line separator in a message would break the one-problem-per-line output)."""
+    if unicodedata.category(ch) not in ("Zs", "Zl", "Zp", "Cf", "Cc", "Cs"):
+        return f"'{ch}' (U+{ord(ch):04X})"
+    name = unicodedata.name(ch, "")
+    return f"the invisible character U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
 class UserError(Exception):
     """Bad input or a failed build the user can fix: one line per problem, exit status 1."""
 

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,7 +35,10 @@ def write_all(outputs: list[tuple[Path, bytes]], out_dir: Path) -> None:
         temps: list[tuple[str, Path]] = []
         try:
             for path, data in outputs:
-                temps.append((_write_temp(path, data), path))
+                try:
+                    temps.append((_write_temp(path, data), path))
+                except OSError as e:
+                    raise UserError([_write_problem(path, e)]) from None
             for tmp, path in temps:
                 try:
                     os.replace(tmp, path)
@@ -105,21 +109,19 @@ def _write_problem(path: Path, e: OSError) -> Problem:
     return Problem(shown_path(path), None, None, f"cannot write: {reason}")
 
 
-def _write_temp(path: Path, data: bytes) -> str:
-    """A fsynced temp file beside path with data in it; on failure nothing is left and UserError is raised."""
+def _write_temp(path: Path, data: bytes, mode: int = 0o644, suffix: str = ".tmp") -> str:
+    """A fsynced temp file beside path with data in it; on failure nothing is left and OSError is raised."""
     fd, tmp = -1, ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
         with os.fdopen(fd, "wb") as f:
             fd = -1
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         done, tmp = tmp, ""
         return done
-    except OSError as e:
-        raise UserError([_write_problem(path, e)]) from None
     finally:
         if fd >= 0:
             os.close(fd)
@@ -130,11 +132,69 @@ def _write_temp(path: Path, data: bytes) -> str:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temp file beside the target, fsync, then rename over it: never a half-written PDF."""
-    tmp = _write_temp(path, data)
+    tmp = ""
     try:
+        tmp = _write_temp(path, data)
         os.replace(tmp, path)
     except OSError as e:
         raise UserError([_write_problem(path, e)]) from None
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def rewrite(path: Path, data: bytes) -> None:
+    """Give an existing source new contents as an editor would, without changing what the file is: a symbolic
+    link is written through to its target (which must be in the link's folder), the mode and owner stay, and a
+    file with several hard links is written in place so that every name sees the change (renaming a new file
+    over it would leave the other names with the old text). A read-only file is refused, not forced."""
+    shown = shown_path(path)
+    target = _link_target(path, shown)
+    info = os.stat(target)
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise UserError([Problem(shown, None, None, f"the file is read-only, so it was not fixed; make it "
+                                                    f"writable (chmod u+w {shown}) to fix it")])
+    tmp = ""
+    try:
+        if info.st_nlink > 1:
+            _overwrite(target, data)
+            return
+        tmp = _write_temp(target, data, mode=stat.S_IMODE(info.st_mode))
+        with contextlib.suppress(PermissionError):  # only root may give the file back to another owner
+            os.chown(tmp, info.st_uid, info.st_gid)
+        os.replace(tmp, target)
+    except OSError as e:
+        raise UserError([Problem(shown, None, None, f"cannot write the fixed text: {e.strerror or e}; "
+                                                    "the file is unchanged")]) from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _link_target(path: Path, shown: str) -> Path:
+    """The file a source path names: itself, or the end of its symbolic links if that is in the link's folder."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve(strict=True)
+    if not target.is_relative_to(path.absolute().parent.resolve()):
+        raise UserError([Problem(shown, None, None, f"is a symbolic link to {target}, outside its folder; "
+                                                    "not fixed")])
+    return target
+
+
+def _overwrite(path: Path, data: bytes) -> None:
+    """Write data over the file itself (same inode). Not atomic, so the old contents are first saved beside it
+    (.NAME.RANDOM.bak) and removed only once the new ones are on disk: a crash midway leaves them to recover."""
+    backup = _write_temp(path, path.read_bytes(), mode=0o600, suffix=".bak")
+    try:
+        with open(path, "r+b") as f:
+            f.write(data)
+            f.truncate()
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        reason = f"cannot write the fixed text: {e.strerror or e}; the old text is in {shown_path(Path(backup))}"
+        raise UserError([Problem(shown_path(path), None, None, reason)]) from None
+    os.unlink(backup)

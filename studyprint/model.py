@@ -138,7 +138,7 @@ class Validator:
                 bad.append((i, f"control character U+{ord(ch):04X} is not allowed in text"))
         for i, ch in fonts.missing(value):
             if unicodedata.category(ch) not in ("Cc", "Cs"):
-                bad.append((i, f"{_shown_char(ch)} has no glyph in the fonts"))
+                bad.append((i, fonts.no_glyph_message(ch)))
         if bad:
             for at, (_, message) in zip(self._file_indexes(node, value, sorted(i for i, _ in bad)),
                                         sorted(bad), strict=True):
@@ -208,15 +208,6 @@ class Validator:
             self.problem(node, f"'{key}' must be a language tag like zh-CN, not '{value}'")
             return None
         return value
-
-
-def _shown_char(ch: str) -> str:
-    """A character for a message: itself and its code point, or only the code point if it is invisible
-    (a line separator in a message would break the one-problem-per-line output)."""
-    if unicodedata.category(ch) not in ("Zs", "Zl", "Zp", "Cf", "Cc", "Cs"):
-        return f"'{ch}' (U+{ord(ch):04X})"
-    name = unicodedata.name(ch, "")
-    return f"the invisible character U+{ord(ch):04X}" + (f" ({name})" if name else "")
 
 
 def _capped(problems: list[Problem], shown: str) -> list[Problem]:
