@@ -7,8 +7,8 @@ is how far it must be adjusted from its natural width, and the adjustments are t
 
 1. punctuation fixed by where the breaks fall: of two adjacent marks the first is set at half width, a
    closing or pause mark at a line end and an opening mark at a line start lose their blank half;
-2. the Han-Latin gap between 1/8 and 1/4 em (3/8 when stretching), the same whether or not the source has a
-   space there, and the spaces between Latin words;
+2. the Han-Latin gap between 1/8 and 1/4 em, the same whether or not the source has a space there, and the
+   spaces between Latin words;
 3. inter-character spacing a reader does not see (TRACK_FREE);
 4. more of the same resources, at a higher cost: gaps up to GAP_MAX and spaces to twice their width when
    stretching; the blank halves of marks inside the line when shrinking;
@@ -52,7 +52,7 @@ from .chars import (
 
 GAP = 0.25  # the Han-Latin gap, em (clreq: 1/4 em, may shrink to 1/8, grow to 1/2)
 GAP_MIN = 0.125
-GAP_STRETCH = 0.125  # tier 2: up to 3/8
+GAP_STRETCH = 0.0  # tier 2 never widens the gap: 1/8 to 1/4 em, as clreq asks
 GAP_MAX = 0.45  # tier 4; below 1/2 em, where readers see a space
 SPACE_STRETCH = 0.5  # a Latin space may grow by half its width and shrink by a third (as in TeX) ...
 SPACE_SHRINK = 1 / 3
