@@ -49,6 +49,16 @@ class Block:
     lines: tuple[Line, ...]  # its own line boxes, if it holds inline content
 
 
+@dataclass(frozen=True)
+class Inline:
+    """One inline box (a span) whose element has an id: where it starts and how wide it is, margins included."""
+
+    id: str
+    page: int
+    x: float
+    width: float
+
+
 def page_count(document: object) -> int:
     return len(document.pages)  # type: ignore[attr-defined]
 
@@ -65,6 +75,17 @@ def blocks(document: object) -> list[Block]:
     for number, page in enumerate(document.pages):  # type: ignore[attr-defined]
         for box, parent in _block_boxes(page._page_box, None, found):
             found.append(_block(box, len(found), parent, number))
+    return found
+
+
+def inlines(document: object) -> list[Inline]:
+    """Every inline box of an element with an id, on every page, in document order (one per line it is on)."""
+    found = []
+    for number, page in enumerate(document.pages):  # type: ignore[attr-defined]
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if isinstance(box, wp.InlineBox) and element is not None and element.get("id"):
+                found.append(Inline(element.get("id"), number, box.position_x, box.margin_width()))
     return found
 
 
