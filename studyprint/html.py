@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import LAYOUTS, poster, typography
+from . import LAYOUTS, typography
 from .errors import Problem, UserError
 from .model import Article, Author, Section
 
@@ -71,7 +71,6 @@ def environment() -> jinja2.Environment:
     env.filters["affiliation_line"] = lambda author: typography.markup(_affiliation_line(author))
     env.filters["heading_line"] = _heading_line
     env.filters["byline"] = _byline
-    env.filters["phrase"] = poster.phrase
     return env
 
 
@@ -86,10 +85,11 @@ def created_date(article: Article) -> str | None:
     return None
 
 
-def render(kind: str, article: Article, page_css: str, theme: str = "red", **extra: object) -> str:
-    """The print HTML for one output kind ('handout' or 'poster')."""
+def render(kind: str, article: Article, page_css: str, theme: str = "red", template: str | None = None,
+           **extra: object) -> str:
+    """The print HTML for one output kind ('handout' or 'poster'), from `template` (default: KIND.html)."""
     try:
-        return environment().get_template(f"{kind}.html").render(
+        return environment().get_template(template or f"{kind}.html").render(
             kind=kind,
             article=article,
             page_css=Markup(page_css),  # made by our code, never from a source
