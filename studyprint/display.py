@@ -18,6 +18,7 @@ next to Han gets a gap of GAP_EM on that side, dropped at a line's ends. No char
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -201,18 +202,22 @@ class Breaks:
         self._width = [widths[p.html()] for p in self.pieces]
         self._trimmed = [widths[p.html(trimmed=True)] if p.trims else w for p, w in zip(self.pieces, self._width,
                                                                                             strict=True)]
+        # running sums: widths, gaps (a gap before piece i counts at i) and letters of the pieces before each index
+        self._widths_before = list(itertools.accumulate(self._width, initial=0.0))
+        self._gaps_before = list(itertools.accumulate(
+            (gap_between(a, b) for a, b in zip(self.pieces, self.pieces[1:], strict=False)), initial=0))
+        self._letters_before = list(itertools.accumulate((p.letters for p in self.pieces), initial=0))
         self.options = self._options(max_lines)
 
     def line_width(self, start: int, end: int) -> float:
         """The width in em of pieces start..end-1 set as one line (a space at its end dropped)."""
-        ps = self.pieces
-        if ps[end - 1].space:
+        if self.pieces[end - 1].space:
             end -= 1
-        width = sum(self._width[start:end - 1]) + self._trimmed[end - 1]
-        return width + GAP_EM * sum(gap_between(ps[i], ps[i + 1]) for i in range(start, end - 1))
+        width = self._widths_before[end - 1] - self._widths_before[start] + self._trimmed[end - 1]
+        return width + GAP_EM * (self._gaps_before[end - 1] - self._gaps_before[start])
 
     def _letters(self, start: int, end: int) -> int:
-        return sum(p.letters for p in self.pieces[start:end])
+        return self._letters_before[end] - self._letters_before[start]
 
     def _options(self, max_lines: int) -> dict[int, list[Option]]:
         """Pareto-optimal (widest, penalty) breaks per line count, by dynamic programming over break positions."""

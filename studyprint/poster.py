@@ -237,11 +237,8 @@ class Plan:
         y = lines(self.title, "title", DESIGN["page-top"] * u)
         y = lines(self.byline, "byline", lines(self.tagline, "tagline", y, "tagline-space"), "byline-space")
         y += (DESIGN["masthead-pad"] + DESIGN["masthead-rule"] + DESIGN["masthead-space"]) * u
-        rows: dict[int, float] = {}
-        for i, card in enumerate(self.cards):
-            rows[i // self.per_row] = max(rows.get(i // self.per_row, 0.0), card.height_pt)
-        stretch = (page_height - self.height_pt) / len(rows)
-        tops = [y + sum(rows[r] + stretch + DESIGN["gap"] * u for r in range(row)) for row in range(len(rows))]
+        rows = self.rows()
+        tops = [y + sum(rows[r] + DESIGN["gap"] * u for r in range(row)) for row in range(len(rows))]
         for i, card in enumerate(self.cards):
             top = tops[i // self.per_row] + (DESIGN["card-border"] + DESIGN["card-pad-top"]) * u
             top = lines(card.practice, "practice", lines(card.heading, "heading", top), "practice-space")
@@ -257,6 +254,14 @@ class Plan:
             covered += max(0.0, end - max(start, reach))
             reach = max(reach, end)
         return covered / (reach - inked[0][0])
+
+    def rows(self) -> list[float]:
+        """Each row's height: its tallest card, and an equal share of the height the content leaves."""
+        tallest: dict[int, float] = {}
+        for i, card in enumerate(self.cards):
+            tallest[i // self.per_row] = max(tallest.get(i // self.per_row, 0.0), card.height_pt)
+        left = (self.page.height_mm * MM - self.height_pt) / len(tallest)
+        return [height + left for height in tallest.values()]
 
     def blocks(self) -> list[Set]:
         """Every text block in document order, as the layout must show them."""
@@ -278,7 +283,7 @@ class Plan:
         """What layouts/poster.html shows."""
         return {
             "title": self.title.html(), "tagline": self.tagline and self.tagline.html(), "byline": self.byline.html(),
-            "columns": self.columns,
+            "columns": self.columns, "rows": " ".join(f"{height:.3f}pt" for height in self.rows()),
             "cards": [{"number": c.number, "span": c.span, "heading": c.heading.html(),
                        "practice": c.practice and c.practice.html(), "key": c.key and c.key.html()}
                       for c in self.cards],
@@ -536,7 +541,12 @@ def differences(rendered: pdf.Rendered, plan: Plan) -> list[str]:
     right, bottom = boxes.extent(rendered.document)
     if right > page.width_mm * MM * PX + 0.5 or bottom > page.height_mm * MM * PX + 0.5:
         problems.append(f"a box reaches {right:.1f}, {bottom:.1f} px")
-    texts = [b for b in boxes.blocks(rendered.document) if any(c.startswith("t-") for c in b.classes)]
+    laid_out = boxes.blocks(rendered.document)
+    for card in (b for b in laid_out if "card" in b.classes):
+        bottom = max(b.y + b.height for b in laid_out if b.parent == card.index)
+        if bottom > card.content_y + card.content_height + 0.5:
+            problems.append(f"a card's content ends at {bottom:.1f} px, past its box")
+    texts = [b for b in laid_out if any(c.startswith("t-") for c in b.classes)]
     expected = plan.blocks()
     if len(texts) != len(expected):
         return problems + [f"{len(texts)} text blocks, {len(expected)} planned"]
@@ -571,7 +581,7 @@ class DoesNotFit(Exception):
         self.message = message
 
 
-class Unplanned(Exception):
+class Unplanned(pdf.RenderError):
     """The laid-out poster differs from the plan (a bug, or a font that measures differently in context)."""
 
 
@@ -585,13 +595,14 @@ def fit(page: PosterPage, what: Content, galley_html: Callable[[list[dict[str, o
     names = [c.heading for c in what.cards]
     notes = [f"section {i} key sentence ({c.chosen.where()}; poster_line overrides it): {c.chosen.text}"
              for i, c in enumerate(what.cards, 1) if c.chosen]
-    found = search(Texts.of(what, measured), page, names)
+    texts = Texts.of(what, measured)
+    found = search(texts, page, names)
     if not isinstance(found, Plan) and any(c.chosen for c in what.cards):
-        what = what.without_chosen_keys()
-        found = search(Texts.of(what, measured), page, names)
+        texts = Texts.of(what.without_chosen_keys(), measured)
+        found = search(texts, page, names)
         notes = ["key sentences left out: with them the poster does not fit at a legible size"]
     if not isinstance(found, Plan):
-        raise DoesNotFit(too_much_message(Texts.of(what, measured), page, names, found))
+        raise DoesNotFit(too_much_message(texts, page, names, found))
     passes = 1
     for _ in range(3):
         rendered = pdf.layout(poster_html(found))
@@ -599,12 +610,11 @@ def fit(page: PosterPage, what: Content, galley_html: Callable[[list[dict[str, o
         problems = differences(rendered, found)
         if not problems:
             return Fit(rendered, found, passes, time.perf_counter() - started, notes)
-        smaller = evaluate(Texts.of(what, measured), replace(found.page, scale=found.page.scale * 0.98),
-                           found.per_row, names)
+        smaller = evaluate(texts, replace(found.page, scale=found.page.scale * 0.98), found.per_row, names)
         if not isinstance(smaller, Plan):
             break
         found = smaller
-    raise Unplanned("; ".join(problems))
+    raise Unplanned("the laid-out poster differs from its plan: " + "; ".join(problems))
 
 
 def too_much_message(texts: Texts, page: PosterPage, names: list[str], misfits: list[Misfit]) -> str:
