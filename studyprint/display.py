@@ -2,10 +2,11 @@
 
 A text is cut into pieces that never break inside -- a Han character with the marks kinsoku keeps with it, a
 piece of a Latin word, a space -- each with a penalty for a line break after it: none after a phrase mark
-(，；：。！？), a little after 、 or between words (rjieba segments the Han), more inside a Latin word at / - _ .,
-much more inside a Han word, and more again before a particle such as 的 (`chars.WEAK_START`).
+(，；：。！？), a little after 、 (a list holds together) or between words (rjieba segments the Han), more inside a
+long Latin word at / - _ ., much more inside a Han word of five or more characters (shorter ones never break), and
+more again before a particle such as 的 (`chars.WEAK_START`).
 
-`Breaks` holds, for every line count, the balanced ways to break a text (the widest line against the penalty),
+`Breaks` holds, for every line count, the best ways to break a text (the widest line against the penalty),
 computed once from the pieces' widths, which a layout pass measures (`galley`). The poster asks it for the
 fewest lines that fit a measure, and `Breaks.html` writes those lines as nowrap runs with forced breaks, so
 WeasyPrint sets exactly the lines that were predicted.
@@ -39,11 +40,11 @@ from .chars import (
 )
 
 GAP_EM = 0.14  # the Han-Latin gap, as in the handout: below what PDF readers copy as a space
-PHRASE, LIST, WORD, IN_LATIN, IN_WORD, WEAK = 0.0, 0.5, 1.0, 3.0, 8.0, 3.0  # penalties, in em of the text
-EVEN = 0.8  # a text set in more lines than it needs (to fill a card) keeps lines at least 80 % of the measure
+PHRASE, LIST, WORD, IN_LATIN, IN_WORD, WEAK = 0.0, 1.0, 1.0, 3.0, 8.0, 3.0  # penalties, in em of the text
+EVEN = 0.6  # a text set in more lines than it needs (to fill a card) keeps every line at least 60 % of the measure
 LONG_LATIN = 12  # a Latin word this long may break after / - _ . (a shorter one never breaks)
 SHORT_WORD = 4  # a Han word this short never breaks; a longer one may, at a price (IN_WORD)
-BALANCE = 0.3  # a penalty of 1 is worth 1/BALANCE em of the widest line: a phrase break may be a little uneven
+BALANCE = 0.3  # a penalty of 1 is worth 1/BALANCE em of the widest line or of unevenness
 
 
 @dataclass(frozen=True)
@@ -186,10 +187,16 @@ class Option:
     lines: tuple[tuple[int, int], ...]
     widest: float
     penalty: float
+    shortest: float  # the shortest line's width
 
     @property
     def count(self) -> int:
         return len(self.lines)
+
+    @property
+    def cost(self) -> float:
+        """What a reader pays: the penalties, a wide line, uneven lines (a phrase break may be a little uneven)."""
+        return self.penalty + BALANCE * (self.widest + self.widest - self.shortest)
 
 
 class Breaks:
@@ -242,7 +249,9 @@ class Breaks:
         options: dict[int, list[Option]] = {}
         for k in range(1, max_lines + 1):
             for index, (widest, penalty, _, _) in enumerate(front[k].get(n, [])):
-                options.setdefault(k, []).append(Option(self._trace(front, k, n, index), widest, penalty))
+                lines = self._trace(front, k, n, index)
+                shortest = min(self.line_width(*line) for line in lines)
+                options.setdefault(k, []).append(Option(lines, widest, penalty, shortest))
         return options
 
     @staticmethod
@@ -265,13 +274,13 @@ class Breaks:
         for k in sorted(self.options):
             fitting = [o for o in self.options[k] if o.widest <= measure]
             if fitting:
-                return min(fitting, key=lambda o: o.penalty + BALANCE * o.widest)
+                return min(fitting, key=lambda o: o.cost)
         return None
 
     def evenly(self, lines: int, measure: float) -> Option | None:
-        """The best way to set the text in exactly this many lines if each is at least EVEN of the measure."""
-        fitting = [o for o in self.options.get(lines, ()) if EVEN * measure <= o.widest <= measure]
-        return min(fitting, key=lambda o: o.penalty + BALANCE * o.widest, default=None)
+        """The best way to set the text in exactly this many lines if every line is at least EVEN of the measure."""
+        fitting = [o for o in self.options.get(lines, ()) if EVEN * measure <= o.shortest and o.widest <= measure]
+        return min(fitting, key=lambda o: o.cost, default=None)
 
     def html(self, option: Option) -> Markup:
         """The chosen lines as nowrap runs separated by forced breaks; gaps and half-width marks as spans."""
