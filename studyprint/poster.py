@@ -35,6 +35,7 @@ LEGIBLE_SHARE = 0.01  # floor: practice text >= 1 % of the paper's long side (A3
 MAX_SCALE = 3.0
 TITLE_SHARE = 0.06  # the title grows up to 6 % of the paper's long side (A3: 71 pt) or 1.6 times the headings
 TITLE_OVER_HEADING = (1.25, 1.6)  # ... and stays at least 1.25 times the headings
+TITLE_AT_MOST = 2.5  # ... but no more than 2.5 times the headings: on a dense poster the cards need the room
 QR_MM = 32  # the QR code's side on A3 (with its quiet zone), proportional to the paper: scannable from ~1 m on A1
 QR_CAPTION = "扫码阅读全文"
 MAX_COLUMNS = 5
@@ -364,9 +365,9 @@ class _Overflow(Exception):
 
 def _title_size(title: display.Breaks, measure: float, heading_pt: float, page: PosterPage) -> float:
     """The title's own size: the fewest lines in which it is at least 1.25 times the headings, as large as the
-    measure allows up to the larger of 6 % of the paper's long side and 1.6 times the headings."""
+    measure allows up to 6 % of the paper's long side (at most 2.5 times the headings) or 1.6 times the headings."""
     low, high = (f * heading_pt for f in TITLE_OVER_HEADING)
-    high = max(high, TITLE_SHARE * max(POSTER_SIZES[page.size]) * MM)
+    high = max(high, min(TITLE_SHARE * max(POSTER_SIZES[page.size]) * MM, TITLE_AT_MOST * heading_pt))
     for lines in range(1, MAX_LINES["title"] + 1):
         fit = measure / title.narrowest(lines)
         if fit >= low:

@@ -279,8 +279,8 @@ def test_too_much_content_is_refused_with_what_would_fit(tmp_path):
     assert result.code == 1
     assert result.err == (
         f"{shown_path(source)}: the poster cannot fit 84 sections on one A3 portrait page at a legible size "
-        "(practice text 11.9 pt): the cards need 1.07 times the page's height (the tallest: section 1 (树立远大信念)); "
-        "shorten the title, headings, practices and poster_line sentences or keep at most 75 sections\n")
+        "(practice text 11.9 pt): the cards need 1.04 times the page's height (the tallest: section 1 (树立远大信念)); "
+        "shorten the title, headings, practices and poster_line sentences or keep at most 80 sections\n")
     assert not (tmp_path / "out").exists()
 
 
