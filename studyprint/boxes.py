@@ -50,6 +50,16 @@ class Block:
     margin: bool = False  # a page-margin box (running head, page number)
 
 
+@dataclass(frozen=True)
+class Inline:
+    """One inline box (a span) whose element has an id: where it starts and how wide it is, margins included."""
+
+    id: str
+    page: int
+    x: float
+    width: float
+
+
 def page_count(document: object) -> int:
     return len(document.pages)  # type: ignore[attr-defined]
 
@@ -73,6 +83,17 @@ def page_area(document: object, page: int = 0) -> tuple[float, float, float, flo
     """The page area (inside the page margins): x, y, width, height."""
     box = document.pages[page]._page_box  # type: ignore[attr-defined]
     return box.content_box_x(), box.content_box_y(), box.width, box.height
+
+
+def inlines(document: object) -> list[Inline]:
+    """Every inline box of an element with an id, on every page, in document order (one per line it is on)."""
+    found = []
+    for number, page in enumerate(document.pages):  # type: ignore[attr-defined]
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if isinstance(box, wp.InlineBox) and element is not None and element.get("id"):
+                found.append(Inline(element.get("id"), number, box.position_x, box.margin_width()))
+    return found
 
 
 def extent(document: object, page: int = 0) -> tuple[float, float]:

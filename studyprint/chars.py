@@ -16,6 +16,12 @@ TRIM_AT_END = CLOSE | STOPS  # set at half width at the end of a line (GB/T 1583
 NO_LINE_START = CLOSE | STOPS | frozenset("·・～—／…‥々〻ー゠")
 NO_LINE_END = OPEN  # never at a line end
 NO_BREAK_SPACES = frozenset("\u00a0\u2007\u202f")  # spaces a line never breaks at
+GROUP_MARKS = frozenset("—…")  # —— and …… are one mark of two characters: never split, never spaced apart
+PHRASE_END = frozenset("，、；：。！？")  # a display line breaks best after one of these
+SENTENCE_END = frozenset("。！？")  # a sentence ends here (with the closing marks that follow)
+# Particles that lean on the word before them: a display line should not start with one ('新的|发布' not '新|的发布').
+WEAK_START = frozenset("的地得了着过们吗呢吧啊么")
+LATIN_BREAK_AFTER = frozenset("/-_.")  # where a long Latin word or path may break at a display line's end
 
 
 def is_han(ch: str) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import LAYOUTS, __version__, compose, poster, typography
+from . import LAYOUTS, __version__, compose, typography
 from .errors import Problem, UserError
 from .model import Article, Author, Section
 
@@ -76,7 +76,6 @@ def environment() -> jinja2.Environment:
     env.filters["affiliation_line"] = lambda author: typography.markup(_affiliation_line(author))
     env.filters["heading_line"] = _heading_line
     env.filters["byline"] = _byline
-    env.filters["phrase"] = poster.phrase
     return env
 
 
@@ -91,17 +90,19 @@ def created_date(article: Article) -> str | None:
     return None
 
 
-def render(kind: str, article: Article, page_css: str, theme: str = "red",
+def render(kind: str, article: Article, page_css: str, theme: str = "red", template: str | None = None,
            composer: typography.Composer | None = None, **extra: object) -> str:
-    """The print HTML for one output kind ('handout' or 'poster'); body paragraphs go through `composer`."""
+    """The print HTML for one output kind ('handout' or 'poster'), from `template` (default: KIND.html); body
+    paragraphs go through `composer`."""
     env = environment()
     if composer is not None:
         env.filters["paragraph"] = composer.paragraph
     try:
-        return env.get_template(f"{kind}.html").render(
+        return env.get_template(template or f"{kind}.html").render(
             kind=kind,
             article=article,
-            page_css=Markup(f"{page_css}\n:root {{ --gap: {compose.GAP}em; }}"),  # our code's, never a source's
+            # made by our code, never from a source
+            page_css=Markup(f"{page_css}\n:root {{ --han-latin-gap: {compose.GAP}em; }}"),
             created=created_date(article),
             theme=theme,
             version=__version__,

@@ -21,6 +21,8 @@ MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 250 pages of A4 han
 MAX_SECTIONS = 100
 MAX_PROBLEMS = 100  # reported per source; the rest are counted
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
+MAX_QR_URL = 200  # characters: a longer URL makes modules too fine to scan from a noticeboard
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class PosterText:
     title: str | None = None
     tagline: str | None = None
     footer: str | None = None
+    key_sentences: bool = True  # cards without a poster_line show a sentence chosen from their paragraphs
+    qr: str | None = None  # a URL the poster's QR code leads to
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,25 @@ class Validator:
         self.problem(node, f"'{key}' must be an ISO date like 2024-06-18")
         return None
 
+    def bool_value(self, node: Node, key: str) -> bool | None:
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return str(node.value).lower() in ("true", "yes", "on")
+        self.problem(node, f"'{key}' must be true or false")
+        return None
+
+    def url_value(self, node: Node, key: str) -> str | None:
+        value = self.text_value(node, key)
+        if value is None:
+            return None
+        if not URL.match(value):
+            self.problem(node, f"'{key}' must be a web address like https://example.org/article, not '{value[:60]}'")
+            return None
+        if len(value) > MAX_QR_URL:
+            self.problem(node, f"'{key}' is {len(value)} characters long; a QR code on a poster stays scannable up to "
+                               f"{MAX_QR_URL} (use a shorter address)")
+            return None
+        return value
+
     def lang_value(self, node: Node, key: str) -> str | None:
         value = self.text_value(node, key)
         if value is not None and not LANG.match(value):
@@ -255,7 +278,8 @@ SECTION_FIELDS = {
     "paragraphs": Field(Validator.texts, required=True),
     "poster_line": TEXT,
 }
-POSTER_FIELDS = {"title": TEXT, "tagline": TEXT, "footer": TEXT}
+POSTER_FIELDS = {"title": TEXT, "tagline": TEXT, "footer": TEXT, "key_sentences": Field(Validator.bool_value),
+                 "qr": Field(Validator.url_value)}
 ARTICLE_FIELDS = {
     "title": Field(Validator.text_value, required=True),
     "subtitle": TEXT,

@@ -73,20 +73,26 @@ def handout_html(article: model.Article, options: Options) -> tuple[str, typogra
     return html.render("handout", article, paper.page_css(), composer=composer), composer
 
 
-def poster_html(article: model.Article, page: poster.PosterPage) -> str:
-    return html.render("poster", article, page.page_css(), theme=page.theme,
-                       columns=poster.columns(article, page.orientation), footer=poster.footer(article))
+def poster_html(article: model.Article, plan: poster.Plan) -> str:
+    return html.render("poster", article, plan.page_css(), theme=plan.page.theme, poster=plan.view())
+
+
+def galley_html(article: model.Article, paragraphs: list[dict[str, object]], page_css: str, theme: str) -> str:
+    return html.render("poster", article, page_css, theme=theme, template="galley.html", galley=paragraphs)
 
 
 def fit_poster(article: model.Article, shown: str, options: Options) -> pdf.Rendered:
     page = poster.PosterPage(options.poster_size, options.orientation, bleed_mm=options.bleed_mm,
                              theme=options.theme)
     try:
-        fitted = poster.fit(page, lambda trial: poster_html(article, trial))
-    except poster.DoesNotFit:
-        raise UserError([Problem(shown, None, None, poster.too_much_message(article, page))]) from None
+        fitted = poster.fit(page, poster.content(article),
+                            lambda paragraphs, css: galley_html(article, paragraphs, css, options.theme),
+                            lambda plan: poster_html(article, plan))
+    except poster.DoesNotFit as e:
+        raise UserError([Problem(shown, None, None, e.message)]) from None
     if options.verbose:
-        print(f"{shown}: {fitted.describe()}")
+        for line in (fitted.describe(), *fitted.notes):
+            print(f"{shown}: {line}")
     return fitted.rendered
 
 

@@ -44,6 +44,8 @@ class Content:
 class Element:
     role: str
     kids: list[Element | Content] = field(default_factory=list)
+    alt: str | None = None  # a figure's alternative text
+    layout: Dictionary | None = None  # a figure's layout attributes (its bounding box)
 
     def contents(self) -> Iterator[Content]:
         for kid in self.kids:
@@ -129,7 +131,8 @@ def _role(element: Dictionary) -> str:
 def _mirror(element: Dictionary, page: int, pages: dict, tagged: set[Content]) -> Element:
     if element.get("/Type", Name.StructElem) != Name.StructElem or "/S" not in element:
         raise TagError(f"unexpected object in WeasyPrint's structure tree: {element.get('/Type')}")
-    mirrored = Element(_role(element))
+    alt = element.get("/Alt")
+    mirrored = Element(_role(element), alt=str(alt) if alt is not None else None, layout=element.get("/A"))
     kids = element.get("/K", Array())
     for kid in kids if isinstance(kids, Array) else [kids]:
         if isinstance(kid, int):
@@ -201,6 +204,10 @@ def _convert(element: Element) -> list[Element]:
     if element.role in BLOCKS:
         contents = list(element.contents())
         return [Element(element.role, list(contents))] if contents else []
+    if element.role == "Figure":  # a drawing (the poster's QR code): kept whole, with its alternative text
+        if not element.alt:
+            raise TagError("WeasyPrint's tree holds a /Figure with no alternative text (an SVG needs a <title>)")
+        return [Element("Figure", list(element.contents()), element.alt, element.layout)]
     if _inline(element):  # a <div> or <footer> holding text is a paragraph
         contents = list(element.contents())
         kids: list[Element | Content] = [Element("P", list(contents))] if contents else []
@@ -249,6 +256,10 @@ def write(pdf: pikepdf.Pdf, plan: Plan) -> None:
 
     def build(element: Element, parent: pikepdf.Object) -> pikepdf.Object:
         made = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + element.role), P=parent))
+        if element.alt is not None:
+            made.Alt = pikepdf.String(element.alt)
+        if element.layout is not None:
+            made.A = element.layout
         first = next(element.contents(), None)
         if first is not None:
             made.Pg = pages[first.page]

@@ -8,7 +8,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from studyprint import ROOT
@@ -50,6 +52,49 @@ def pdf_text(path: Path) -> list[str]:
         return [page.get_textpage().get_text_range() for page in doc]
     finally:
         doc.close()
+
+
+INK_LONG_SIDE_PX = 827  # the ink measurement renders the page this tall (A3 at 50 dpi), whatever the paper
+
+
+def render_page(path: Path, long_side: int, without_text: bool = False) -> np.ndarray:
+    """The first page as RGB pixels, its long side this many pixels; without its text objects if asked."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        page = doc[0]
+        if without_text:
+            for obj in list(page.get_objects()):
+                if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    page.remove_obj(obj)
+            page.gen_content()
+        bitmap = page.render(scale=long_side / max(page.get_size()))
+        return np.asarray(bitmap.to_pil().convert("RGB"), dtype=int)
+    finally:
+        doc.close()
+
+
+def text_ink_rows(path: Path) -> np.ndarray:
+    """For each pixel row of the first page, from the first that holds text ink to the last, whether it holds any.
+    Text ink is what the text adds: the page is rendered twice with pdfium, as it is and with its text objects
+    removed, and a pixel differing by more than 16 of 255 is ink. So backgrounds, tints, rules and discs never
+    count, and white digits on a red disc do. The page is rendered at the same pixel size whatever the paper (its
+    long side INK_LONG_SIDE_PX), so A1 measures as A3."""
+    renders = [render_page(path, long_side=INK_LONG_SIDE_PX, without_text=strip).min(axis=2) for strip in (False, True)]
+    rows = (np.abs(renders[0] - renders[1]) > 16).any(axis=1)
+    inked = np.flatnonzero(rows)
+    return rows[inked[0]:inked[-1] + 1]
+
+
+def ink_row_share(path: Path) -> float:
+    """Issue 12's measure of a full poster: the share of rows holding text ink (text_ink_rows)."""
+    return float(text_ink_rows(path).mean())
+
+
+def longest_blank(path: Path) -> float:
+    """The tallest band without text ink between the first line of text and the last, as a share of the page."""
+    rows = text_ink_rows(path)
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], rows.astype(int), [1]))))
+    return float(max(np.diff(edges)[::2], default=0) / INK_LONG_SIDE_PX) if len(edges) else 0.0
 
 
 @pytest.fixture(scope="session")

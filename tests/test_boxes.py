@@ -62,3 +62,13 @@ def test_box_model_lengths() -> None:
     assert (div.padding_bottom, div.border_bottom) == (5, 2)
     assert div.content_x - div.x == 1 + 4 and div.content_y - div.y == 1 + 3
     assert div.height == 1 + 3 + 20 + 5 + 2 + 1
+
+
+def test_inlines_give_each_span_with_an_id_its_position_and_width() -> None:
+    document = _layout('<p style="white-space: nowrap">一<span id="a">二三</span><span id="b">，</span>'
+                       '<span>四</span><span id="c" style="margin-left: 5px">五</span></p>')
+    found = {i.id: i for i in boxes.inlines(document)}
+    assert sorted(found) == ["a", "b", "c"]
+    assert (found["a"].x, found["a"].width) == (10 + 16, 32)
+    assert found["b"].x == 10 + 48 and found["b"].width == 16
+    assert found["c"].width == 16 + 5 and found["c"].page == 0

@@ -195,10 +195,12 @@ def test_every_content_item_is_tagged_and_reachable_or_an_artifact(built, kind):
 def test_poster_cards_are_sections_in_reading_order(built):
     tagged = pdfcheck.read(built["poster"])
     data = source_data()
-    assert shape(tagged.document) == ["H1", "P"] + [("Sect", ["P", "H2", "P"]) for _ in data["sections"]] + ["P"]
+    assert shape(tagged.document) == ["H1", "P"] + [("Sect", ["P", "H2", "P", "P"]) for _ in data["sections"]] + ["P"]
     cards = [n for n in tagged.document.walk() if n.role == "Sect"]
-    assert [[k.text for k in card.kids] for card in cards] == [
+    assert [[k.text for k in card.kids][:3] for card in cards] == [
         [str(i), s["heading"], s["subheading"]] for i, s in enumerate(data["sections"], 1)]
+    for card, section in zip(cards, data["sections"], strict=True):  # the key sentence, from the section's text
+        assert card.kids[3].text in "".join(section["paragraphs"]), card.kids[3].text
 
 
 def test_sub_points_are_h3_inside_their_section(tmp_path):
