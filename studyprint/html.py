@@ -29,6 +29,8 @@ class Paper:
     lines: int  # lines per page
     top_mm: float
     indent: int = 2  # characters a paragraph's first line is indented by
+    quote_indent: int = 2  # characters a quotation is indented by on each side
+    item_indent: int = 2  # characters a list item is indented by: its number or bullet stands there
 
     def page_css(self) -> str:
         mm = 72 / 25.4
@@ -38,11 +40,12 @@ class Paper:
         return (
             f"@page {{ size: {self.name}; margin: {self.top_mm * mm:.3f}pt {side:.4f}pt {bottom:.3f}pt; }}\n"
             f":root {{ --body-size: {self.body_pt}pt; --line: {self.line_pt}pt; --measure: {self.measure}; "
-            f"--indent: {self.indent}em; }}"
+            f"--indent: {self.indent}em; --quote-indent: {self.quote_indent}em; --item-indent: {self.item_indent}em; }}"
         )
 
     def composer(self) -> typography.Composer:
-        return typography.Composer(self.measure, self.indent, self.body_pt * typography.PX_PER_PT)
+        return typography.Composer(self.measure, self.indent, self.body_pt * typography.PX_PER_PT,
+                                   self.quote_indent, self.item_indent)
 
 
 PAPERS = {
@@ -96,7 +99,7 @@ def render(kind: str, article: Article, page_css: str, theme: str = "red", templ
     paragraphs go through `composer`."""
     env = environment()
     if composer is not None:
-        env.filters["paragraph"] = composer.paragraph
+        env.filters.update(paragraph=composer.paragraph, quote=composer.quote, item=composer.item)
     try:
         return env.get_template(template or f"{kind}.html").render(
             kind=kind,

@@ -13,7 +13,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import fonts
+from . import emphasis, fonts
 from .errors import Problem, UserError
 
 MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
@@ -32,12 +32,33 @@ class Author:
     address: str | None = None
 
 
+BLOCK_KINDS = ("point", "quote", "signature", "list", "numbered")  # what a paragraph entry may be besides text
+
+
+@dataclass(frozen=True)
+class Block:
+    """One entry of a section's paragraphs (or of the intro), in the order written."""
+
+    kind: str  # "paragraph", or one of BLOCK_KINDS: a sub-point (set as a sub-heading), a quotation, a signature
+    # or attribution line, a bulleted or a numbered list
+    lines: tuple[str, ...]  # its text: one for a paragraph, point or quote; a signature's lines; a list's items
+
+    @property
+    def text(self) -> str:
+        return self.lines[0]
+
+
 @dataclass(frozen=True)
 class Section:
     heading: str
-    paragraphs: tuple[str, ...]
+    blocks: tuple[Block, ...]
     subheading: str | None = None
     poster_line: str | None = None
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The plain paragraphs' texts, emphasis marks included."""
+        return tuple(b.text for b in self.blocks if b.kind == "paragraph")
 
 
 @dataclass(frozen=True)
@@ -58,11 +79,16 @@ class Article:
     subtitle: str | None = None
     date: datetime.date | None = None
     lang: str = "zh-CN"
-    intro: tuple[str, ...] = ()
+    intro: tuple[Block, ...] = ()
     editor: str | None = None
     poster: PosterText = PosterText()
     subject: str | None = None  # PDF metadata: /Subject, dc:description
     keywords: str | None = None  # PDF metadata: /Keywords
+
+    def paragraphs(self) -> list[str]:
+        """Every plain paragraph of the intro and the sections, in order."""
+        intro = [b.text for b in self.intro if b.kind == "paragraph"]
+        return intro + [p for s in self.sections for p in s.paragraphs]
 
 
 @dataclass(frozen=True)
@@ -175,6 +201,54 @@ class Validator:
         values = [self.text_value(item, key) for item in items]
         return tuple(v for v in values if v is not None)
 
+    def body_text(self, node: Node, key: str) -> str | None:
+        """A text that is set as body text: it may hold **emphasis**, in pairs."""
+        value = self.text_value(node, key)
+        if value is not None and emphasis.unpaired(value) is not None:
+            raw = self.text[node.start_mark.index:node.end_mark.index]
+            at = raw.rfind(emphasis.MARK)
+            self.problem_at(node.start_mark.index + max(at, 0),
+                            f"'{emphasis.MARK}' marks emphasis in pairs (**重点**); this one has no partner")
+            return None
+        return value
+
+    def blocks(self, node: Node, key: str) -> tuple[Block, ...] | None:
+        """Paragraph entries: a text, or a mapping of one of BLOCK_KINDS (`- quote: ...`)."""
+        items = self._items(node, key)
+        if items is None:
+            return None
+        found = [self.block(item, key) for item in items]
+        return tuple(b for b in found if b is not None)
+
+    def block(self, node: Node, key: str) -> Block | None:
+        if isinstance(node, ScalarNode):
+            text = self.body_text(node, key)
+            return Block("paragraph", (text,)) if text is not None else None
+        if not isinstance(node, MappingNode) or len(node.value) != 1:
+            self.problem(node, f"an entry of '{key}' is a paragraph's text, or one of "
+                               f"{', '.join(k + ':' for k in BLOCK_KINDS)} with its text")
+            return None
+        (kind_node, value_node), = node.value
+        kind = str(kind_node.value)
+        if kind not in BLOCK_KINDS:
+            near = difflib.get_close_matches(kind, BLOCK_KINDS, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'?" if near else f"expected one of: {', '.join(BLOCK_KINDS)}"
+            self.problem(kind_node, f"unknown kind of paragraph '{kind}'; {hint}")
+            return None
+        if kind in ("list", "numbered") or (kind == "signature" and isinstance(value_node, SequenceNode)):
+            lines = self.body_texts(value_node, kind)
+        else:
+            line = self.body_text(value_node, kind)
+            lines = (line,) if line is not None else None
+        return Block(kind, lines) if lines else None
+
+    def body_texts(self, node: Node, key: str) -> tuple[str, ...] | None:
+        items = self._items(node, key)
+        if items is None:
+            return None
+        values = [self.body_text(item, key) for item in items]
+        return tuple(v for v in values if v is not None) if all(v is not None for v in values) else None
+
     @staticmethod
     def records(fields: dict[str, Field], what: str, limit: int = MAX_SECTIONS):
         def check(v: Validator, node: Node, key: str) -> tuple[dict[str, Any], ...] | None:
@@ -275,7 +349,7 @@ AUTHOR_FIELDS = {
 SECTION_FIELDS = {
     "heading": Field(Validator.text_value, required=True),
     "subheading": TEXT,
-    "paragraphs": Field(Validator.texts, required=True),
+    "paragraphs": Field(Validator.blocks, required=True),
     "poster_line": TEXT,
 }
 POSTER_FIELDS = {"title": TEXT, "tagline": TEXT, "footer": TEXT, "key_sentences": Field(Validator.bool_value),
@@ -286,7 +360,7 @@ ARTICLE_FIELDS = {
     "authors": Field(Validator.records(AUTHOR_FIELDS, "an author"), required=True),  # type: ignore[arg-type]
     "date": Field(Validator.date_value),
     "lang": Field(Validator.lang_value),
-    "intro": Field(Validator.texts),
+    "intro": Field(Validator.blocks),
     "sections": Field(Validator.records(SECTION_FIELDS, "a section"), required=True),  # type: ignore[arg-type]
     "editor": TEXT,
     "poster": Field(lambda v, node, key: v.record(node, POSTER_FIELDS, "'poster'")),
@@ -315,7 +389,8 @@ def validate(root: Node, text: str, shown: str, name: str) -> Article:
         date=values.get("date"),
         lang=values.get("lang", "zh-CN"),
         intro=values.get("intro", ()),
-        sections=tuple(Section(**s) for s in values["sections"]),
+        sections=tuple(Section(s["heading"], s["paragraphs"], s.get("subheading"), s.get("poster_line"))
+                       for s in values["sections"]),
         editor=values.get("editor"),
         poster=PosterText(**values.get("poster", {})),
         subject=values.get("subject"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SOURCE, pdf_text, run_build
 
-from studyprint import ROOT, compose, html, measure, model, pdf, pipeline
+from studyprint import ROOT, compose, emphasis, html, measure, model, pdf, pipeline
 from studyprint.chars import FULLWIDTH, is_cjk, is_han, is_latin
 from studyprint.load import load
 
@@ -118,7 +118,7 @@ def _article(path: Path) -> model.Article:
 
 
 def _paragraphs(article: model.Article) -> list[str]:
-    return [*article.intro, *(p for s in article.sections for p in s.paragraphs)]
+    return [emphasis.plain(p) for p in article.paragraphs()]
 
 
 def _extracted(engine: str, path: Path, title: str) -> str:
