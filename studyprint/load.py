@@ -17,16 +17,18 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .errors import Problem, UserError
+from . import mistakes
+from .errors import Problem, UserError, capped
 
 MAX_SOURCE_BYTES = 1_000_000  # about 300 pages of handout; a study article is 10-50 KB
 MAX_DEPTH = 20  # nesting of lists and mappings; a valid source needs 4
 
 
 class _Reject(Exception):
-    def __init__(self, mark: yaml.Mark, message: str) -> None:
+    def __init__(self, mark: yaml.Mark, message: str, syntax: bool = False) -> None:
         self.mark = mark
         self.message = message
+        self.syntax = syntax  # YAML syntax a clerk may have typed by mistake (an alias, an anchor)
 
 
 class _StrictComposer(yaml.SafeLoader):
@@ -39,10 +41,10 @@ class _StrictComposer(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: object) -> Node:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise _Reject(event.start_mark, f"aliases (*{event.anchor}) are not allowed in a source")
+            raise _Reject(event.start_mark, f"aliases (*{event.anchor}) are not allowed in a source", syntax=True)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Reject(event.start_mark, f"anchors (&{anchor}) are not allowed in a source")
+            raise _Reject(event.start_mark, f"anchors (&{anchor}) are not allowed in a source", syntax=True)
         if isinstance(event, yaml.CollectionStartEvent):
             if self._depth >= MAX_DEPTH:
                 raise _Reject(event.start_mark, f"lists and mappings are nested more than {MAX_DEPTH} deep")
@@ -187,16 +189,21 @@ def _convert_hint(encoding: str, shown: str) -> str:
 
 
 def compose(text: str, shown: str) -> Node:
-    """Parse YAML text into one node tree, or raise UserError with every problem found."""
+    """Parse YAML text into one node tree, or raise UserError with every problem found. Lines that YAML would
+    read as something else than meant (a full-width colon after a key, say) are problems too."""
+    misread = [Problem(shown, line, column, message) for line, column, message in mistakes.lines(text)]
     try:
         node = yaml.compose(text, Loader=_StrictComposer)
     except _Reject as e:
-        raise UserError([_at(shown, e.mark, e.message)]) from None
+        message = (mistakes.syntax(e.mark, None, text) if e.syntax else None) or e.message
+        raise UserError(_explained(misread, _at(shown, e.mark, message))) from None
     except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere in a file
         line, column = _char_position(text, e.position)
         raise UserError([Problem(shown, line, column, _character_message(e.character))]) from None
     except yaml.MarkedYAMLError as e:
-        raise UserError([_at(shown, e.problem_mark or e.context_mark, _syntax_message(e))]) from None
+        mark = e.problem_mark or e.context_mark
+        message = mistakes.syntax(mark, e.context, text) or _syntax_message(e)
+        raise UserError(_explained(misread, _at(shown, mark, message))) from None
     except yaml.YAMLError as e:  # not raised by PyYAML 6 for str input; kept as a safety net
         raise _problem(shown, f"YAML error: {e}") from None
     except RecursionError:
@@ -204,10 +211,17 @@ def compose(text: str, shown: str) -> Node:
     if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
         raise UserError([Problem(shown, 1, 1, "the file is empty; a source needs at least "
                                                "'title', 'authors' and 'sections'")])
-    problems = sorted(_key_problems(node, shown))
+    problems = capped(sorted([*misread, *_key_problems(node, shown)]), shown)
     if problems:
         raise UserError(problems)
     return node
+
+
+def _explained(misread: list[Problem], error: Problem) -> list[Problem]:
+    """The YAML error, unless a misread line just before it (or on it) is its cause and says it better."""
+    if error.line is not None and any(p.line is not None and 0 <= error.line - p.line <= 1 for p in misread):
+        return misread
+    return sorted([*misread, error])
 
 
 def _syntax_message(e: yaml.MarkedYAMLError) -> str:

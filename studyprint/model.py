@@ -14,12 +14,12 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import emphasis, fonts
-from .errors import Problem, UserError
+from .errors import Problem, UserError, capped
 
 MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
 MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 250 pages of A4 handout, laid out in ~10 s
 MAX_SECTIONS = 100
-MAX_PROBLEMS = 100  # reported per source; the rest are counted
+SHOWN_KEY = 40  # characters of an unknown key echoed in a message
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 MAX_QR_URL = 200  # characters: a longer URL makes modules too fine to scan from a noticeboard
@@ -145,7 +145,10 @@ class Validator:
         if not isinstance(node, ScalarNode):
             self.problem(node, f"'{key}' must be text, not {_kind(node)}")
             return None
-        value = str(node.value).strip()
+        if not self._read_as_written(node, key):
+            return None
+        # NFC: a character and its decomposed form (pinyin with combining macrons, say) are one character
+        value = unicodedata.normalize("NFC", str(node.value)).strip()
         if not value:
             self.problem(node, f"'{key}' is empty")
             return None
@@ -156,6 +159,25 @@ class Validator:
         self.total_chars += len(value)
         self._check_characters(node, value)
         return value
+
+    def _read_as_written(self, node: ScalarNode, key: str) -> bool:
+        """False, with a problem, if YAML read the text otherwise than written: a tag (`- !word text` drops
+        '!word') or a comment that cuts it (`咨询电话 #123 转人工。` keeps '咨询电话'). A comment is taken to cut
+        the text when its '#' is followed by a character, not a space, as the comments of a source are written."""
+        if node.tag.startswith("!"):
+            self.problem(node, f"the text starts with '{node.tag}', which YAML takes for a tag and drops; quote the "
+                               f"text: '{node.tag} {str(node.value)[:20]}'")
+            return False
+        if node.style is None:
+            end = node.end_mark.index
+            rest = self.text[end:self.text.find("\n", end) if "\n" in self.text[end:] else len(self.text)]
+            cut = re.match(r"[ \t]+#(?=\S)", rest)
+            if cut:
+                self.problem_at(end + cut.end() - 1, f"the text of '{key}' is cut here: YAML takes ' #' and what "
+                                                     "follows for a comment; quote the text, or write the full-width "
+                                                     "'＃'")
+                return False
+        return True
 
     def _check_characters(self, node: ScalarNode, value: str) -> None:
         bad: list[tuple[int, str]] = []
@@ -272,12 +294,16 @@ class Validator:
         return node.value
 
     def date_value(self, node: Node, key: str) -> datetime.date | None:
+        written = str(node.value).strip() if isinstance(node, ScalarNode) else ""
         try:
-            if isinstance(node, ScalarNode):
-                return datetime.date.fromisoformat(str(node.value).strip())
+            return datetime.date.fromisoformat(written)
         except ValueError:
             pass
-        self.problem(node, f"'{key}' must be an ISO date like 2024-06-18")
+        ascii_form = unicodedata.normalize("NFKC", written)
+        if ascii_form != written and _is_iso_date(ascii_form):
+            self.problem(node, f"'{key}' is written in full-width digits ({written}); write {ascii_form}")
+        else:
+            self.problem(node, f"'{key}' must be an ISO date like 2024-06-18")
         return None
 
     def bool_value(self, node: Node, key: str) -> bool | None:
@@ -307,11 +333,12 @@ class Validator:
         return value
 
 
-def _capped(problems: list[Problem], shown: str) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return problems[:MAX_PROBLEMS] + [Problem(shown, None, None, f"... and {more:,} more problems")]
+def _is_iso_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_null(node: Node) -> bool:
@@ -335,9 +362,10 @@ def _near_miss(key: str, fields: dict[str, Field]) -> list[str]:
 
 
 def _unknown_key(key: str, near: list[str], fields: dict[str, Field]) -> str:
+    shown = key if len(key) <= SHOWN_KEY else key[:SHOWN_KEY] + f"… ({len(key):,} characters)"
     if near:
-        return f"unknown key '{key}'; did you mean '{near[0]}'?"
-    return f"unknown key '{key}'; expected one of: {', '.join(fields)}"
+        return f"unknown key '{shown}'; did you mean '{near[0]}'?"
+    return f"unknown key '{shown}'; expected one of: {', '.join(fields)}"
 
 
 TEXT = Field(Validator.text_value)
@@ -369,6 +397,10 @@ ARTICLE_FIELDS = {
 }
 
 
+# Every key of the source format, and the kinds of paragraph entries: what a clerk's mistyped key may be
+KEYS = frozenset({*ARTICLE_FIELDS, *AUTHOR_FIELDS, *SECTION_FIELDS, *POSTER_FIELDS, *BLOCK_KINDS})
+
+
 def validate(root: Node, text: str, shown: str, name: str) -> Article:
     """Turn a source's node tree into an Article, or raise UserError listing every problem."""
     v = Validator(shown, text)
@@ -380,7 +412,7 @@ def validate(root: Node, text: str, shown: str, name: str) -> Article:
         v.problem(root, f"the source has {v.total_chars:,} characters of text; the limit is {MAX_TOTAL_CHARS:,} "
                         "(split it into several sources)")
     if v.problems or values is None:
-        raise UserError(_capped(sorted(v.problems, key=lambda p: (p.line or 0, p.column or 0)), shown))
+        raise UserError(capped(sorted(v.problems, key=lambda p: (p.line or 0, p.column or 0)), shown))
     return Article(
         name=name,
         title=values["title"],

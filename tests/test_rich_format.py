@@ -26,7 +26,9 @@ sections:
     paragraphs:
       - 正文第一段，**必须坚持学习**，把学习作为一种责任和追求，学习 Linux 5.10 内核文档。
       - point: （一）坚持原原本本学
-      - quote: 人格乃是我们所有的各种习惯系统的最后产物，是一种非凡的力量，是人一生追求发展最重要的资本，它会对别人起到潜移默化的作用。
+      - quote: >-
+          人格乃是我们所有的各种习惯系统的最后产物，是一种非凡的力量，是人一生追求发展最重要的资本，
+          它会对别人起到潜移默化的作用。
       - numbered:
           - 第一项：认真阅读原文，**逐字逐句**理解，做好读书笔记，把原文的精神实质学深悟透。
           - 第二项：结合实际工作写出心得体会。
@@ -73,10 +75,10 @@ def test_mistakes_in_the_richer_format_are_located(tmp_path):
     text = text.replace("**逐字逐句**理解", "**逐字逐句理解")
     assert _problems(text, tmp_path) == [
         "rich.yaml:10:9: unknown kind of paragraph 'piont'; did you mean 'point'?",
-        "rich.yaml:13:24: '**' marks emphasis in pairs (**重点**); this one has no partner",
-        "rich.yaml:15:9: an entry of 'paragraphs' is a paragraph's text, or one of point:, quote:, signature:, "
+        "rich.yaml:15:24: '**' marks emphasis in pairs (**重点**); this one has no partner",
+        "rich.yaml:17:9: an entry of 'paragraphs' is a paragraph's text, or one of point:, quote:, signature:, "
         "list:, numbered: with its text",
-        "rich.yaml:17:9: unknown kind of paragraph 'lst'; did you mean 'list'?",
+        "rich.yaml:19:9: unknown kind of paragraph 'lst'; did you mean 'list'?",
     ]
 
 
