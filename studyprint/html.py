@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from markupsafe import Markup
 
 from . import LAYOUTS, __version__, compose, typography
 from .errors import Problem, UserError
-from .model import Article, Author, Section
+from .model import Article, Author, Section, source_date_epoch
 
 
 @dataclass(frozen=True)
@@ -86,11 +84,8 @@ def created_date(article: Article) -> str | None:
     """The document date: the source's, else SOURCE_DATE_EPOCH's, else none (never the clock)."""
     if article.date:
         return article.date.isoformat()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return None
+    moment = source_date_epoch()
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def render(kind: str, article: Article, page_css: str, theme: str = "red", template: str | None = None,

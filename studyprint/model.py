@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -395,6 +396,24 @@ ARTICLE_FIELDS = {
     "subject": TEXT,
     "keywords": TEXT,
 }
+
+
+LATEST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z: the last moment a date can say
+
+
+def source_date_epoch() -> datetime.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org): the date of a source that gives none. Unset or empty: none;
+    anything but whole seconds since 1970 that a date can hold is an error, never ignored."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    value = raw.strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > LATEST_EPOCH:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise UserError([Problem("SOURCE_DATE_EPOCH", None, None,
+                                 f"'{shown}' is not a moment: give whole seconds since 1970-01-01 as ASCII digits, "
+                                 f"at most {LATEST_EPOCH} (9999-12-31), or unset it")])
+    return datetime.datetime.fromtimestamp(int(value), tz=datetime.UTC)
 
 
 # Every key of the source format, and the kinds of paragraph entries: what a clerk's mistyped key may be

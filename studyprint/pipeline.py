@@ -35,7 +35,13 @@ class Output:
 
 
 def read_sources(paths: list[Path]) -> list[model.Article]:
+    """Every source loaded and validated, with the environment the build reads (SOURCE_DATE_EPOCH); all
+    problems at once."""
     articles, problems = [], []
+    try:
+        model.source_date_epoch()
+    except UserError as e:
+        problems.extend(e.problems)
     for path in paths:
         shown = shown_path(path)
         try:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest import run_build
 
+from studyprint.html import created_date
+from studyprint.pipeline import read_sources
+
 BODY = """\
 authors:
   - name: 作者
@@ -124,3 +127,24 @@ def test_problems_are_capped_per_source(tmp_path):
     result = run_build(path, "--check")
     lines = result.err.splitlines()
     assert len(lines) == 101 and lines[-1] == f"{path}: ... and 4,900 more problems"
+
+
+@pytest.mark.parametrize("epoch", ["abc", "-5", "1e9", "１２３", "99999999999999"])
+def test_a_source_date_epoch_that_is_no_moment_is_refused(tmp_path, monkeypatch, epoch):
+    """A CI job's SOURCE_DATE_EPOCH that is not whole seconds is said, never dropped for an undated PDF."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    path = tmp_path / "x.yaml"
+    path.write_text("title: 标题\n" + BODY, encoding="utf-8")
+    result = run_build(path, "--check")
+    assert result.code == 1
+    assert result.err == (f"SOURCE_DATE_EPOCH: '{epoch}' is not a moment: give whole seconds since 1970-01-01 as "
+                          "ASCII digits, at most 253402300799 (9999-12-31), or unset it\n")
+
+
+def test_a_source_date_epoch_dates_an_undated_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = tmp_path / "x.yaml"
+    path.write_text("title: 标题\n" + BODY, encoding="utf-8")
+    assert run_build(path, "--check").code == 0
+    [article] = read_sources([path])
+    assert created_date(article) == "2023-11-14T22:13:20Z"
