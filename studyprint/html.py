@@ -9,9 +9,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import LAYOUTS, __version__, compose, typography
+from . import LAYOUTS, __version__, compose, display, typography
 from .errors import Problem, UserError
 from .model import Article, Author, Section, source_date_epoch
+
+RUNNING_HEAD_PT = 9  # the running head and the page number
+RUNNING_HEAD_SHARE = 0.75  # of the measure, at most, that the running head takes
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,13 @@ class Paper:
         return (
             f"@page {{ size: {self.name}; margin: {self.top_mm * mm:.3f}pt {side:.4f}pt {bottom:.3f}pt; }}\n"
             f":root {{ --body-size: {self.body_pt}pt; --line: {self.line_pt}pt; --measure: {self.measure}; "
-            f"--indent: {self.indent}em; --quote-indent: {self.quote_indent}em; --item-indent: {self.item_indent}em; }}"
+            f"--indent: {self.indent}em; --quote-indent: {self.quote_indent}em; --item-indent: {self.item_indent}em; "
+            f"--head-size: {RUNNING_HEAD_PT}pt; }}"
         )
+
+    def running_head(self, title: str) -> str:
+        """The title as the running head shows it: shortened to RUNNING_HEAD_SHARE of the measure."""
+        return display.shortened(title, self.measure * self.body_pt * RUNNING_HEAD_SHARE / RUNNING_HEAD_PT)
 
     def composer(self) -> typography.Composer:
         return typography.Composer(self.measure, self.indent, self.body_pt * typography.PX_PER_PT,

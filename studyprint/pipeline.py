@@ -76,7 +76,8 @@ def check_collisions(paths: list[Path]) -> None:
 def handout_html(article: model.Article, options: Options) -> tuple[str, typography.Composer]:
     paper = html.PAPERS[options.paper]
     composer = paper.composer()
-    return html.render("handout", article, paper.page_css(), composer=composer), composer
+    return html.render("handout", article, paper.page_css(), composer=composer,
+                       running_head=paper.running_head(article.title)), composer
 
 
 def poster_html(article: model.Article, plan: poster.Plan) -> str:
