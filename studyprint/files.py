@@ -17,6 +17,7 @@ from .errors import Problem, UserError, shown_path
 LOCK_WAIT = 60.0  # seconds a build waits for another one writing into the same folder
 STALE_AGE = 3600.0  # without a lock (flock unsupported), only temp files this old are stale
 TEMP_MARK = ".studyprint-"  # in every temp file's name, so that only ours are ever removed
+TEMP_NAME_BYTES = 64  # of the target's name in a temp file's name (a file name has at most 255 bytes)
 TEMP_GLOB = f".*{TEMP_MARK}*.tmp"  # .NAME.studyprint-RANDOM.tmp and .NAME.studyprint-RANDOM.old.tmp
 
 
@@ -156,7 +157,7 @@ def _write_temp(path: Path, data: bytes, mode: int = 0o644, suffix: str = ".tmp"
     """A fsynced temp file beside path with data in it; on failure nothing is left and OSError is raised."""
     fd, tmp = -1, ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}", suffix=suffix)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=suffix)
         with os.fdopen(fd, "wb") as f:
             fd = -1
             f.write(data)
@@ -175,7 +176,13 @@ def _write_temp(path: Path, data: bytes, mode: int = 0o644, suffix: str = ".tmp"
 
 def _temp_name(path: Path, suffix: str) -> str:
     """A free name for a temp file beside path (for a hard link, which mkstemp cannot make)."""
-    return os.path.join(path.parent, f".{path.name}{TEMP_MARK}{os.urandom(6).hex()}{suffix}")
+    return os.path.join(path.parent, f"{_temp_prefix(path)}{os.urandom(6).hex()}{suffix}")
+
+
+def _temp_prefix(path: Path) -> str:
+    """.NAME.studyprint-, NAME cut to TEMP_NAME_BYTES so that a temp name is never longer than a name that fits."""
+    name = path.name.encode()[:TEMP_NAME_BYTES].decode(errors="ignore")
+    return f".{name}{TEMP_MARK}"
 
 
 def write_atomically(path: Path, data: bytes) -> None:

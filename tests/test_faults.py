@@ -258,3 +258,11 @@ def test_the_build_script_itself_never_prints_a_traceback(tmp_path):
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (f"{bad}:1:9: the file contains a NUL byte (byte offset 8): it is not a text file; "
                            "a source is a YAML text file saved as UTF-8\n")
+
+
+def test_a_long_source_name_that_fits_the_file_system_builds(tmp_path):
+    source = tmp_path / ("学" * 78 + ".yaml")  # 234 bytes: NAME-poster.pdf takes 245 of the 255 a name may have
+    source.write_bytes(SOURCE.read_bytes())
+    result = run_build(source, "--out", tmp_path / "out", "--only", "poster", "-q")
+    assert (result.code, result.err) == (0, "")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["学" * 78 + "-poster.pdf"]
