@@ -11,13 +11,12 @@ import codecs
 import os
 import re
 import stat
-import unicodedata
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import mistakes
+from . import legacy, mistakes
 from .errors import Problem, UserError, capped
 
 MAX_SOURCE_BYTES = 1_000_000  # about 300 pages of handout; a study article is 10-50 KB
@@ -113,8 +112,9 @@ def decode(data: bytes, shown: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, column = _byte_position(data, e.start)
-        if _looks_gbk(data, e.start):
-            message = _convert_hint("GBK" if _decodes_as(data, "gbk") else "GB18030", shown)
+        encoding = legacy.guess(data) if data[:e.start].isascii() else None  # else UTF-8 with a damaged byte
+        if encoding:
+            message = _convert_hint(encoding, shown)
         else:
             message = (f"invalid UTF-8 at byte offset {e.start} (byte 0x{data[e.start]:02x}); "
                        "save the file as UTF-8")
@@ -158,28 +158,6 @@ def _looks_utf16(data: bytes) -> str | None:
     if max(even, odd) < max(2, pairs // 4) or min(even, odd) > pairs // 50:
         return None
     return "UTF-16LE" if odd > even else "UTF-16BE"
-
-
-def _looks_gbk(data: bytes, first_error: int) -> bool:
-    """GBK/GB18030 (Notepad's 'ANSI' on Chinese Windows): no UTF-8 text before the first error, and the
-    whole file decodes as GB18030 into mostly Chinese characters and punctuation."""
-    if not data[:first_error].isascii():
-        return False  # UTF-8 text with a damaged byte, not another encoding
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    wide = [ch for ch in text if ord(ch) > 0x7F]
-    chinese = sum(1 for ch in wide if unicodedata.east_asian_width(ch) in ("W", "F"))
-    return chinese >= 0.8 * len(wide)
-
-
-def _decodes_as(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _convert_hint(encoding: str, shown: str) -> str:
