@@ -259,7 +259,8 @@ class _Piece:
 
 def _piece(segment: compose.Segment) -> _Piece:
     classes = [name for name, on in (("h", segment.halt), ("w", segment.kind in ("word", "alone")),
-                                     ("g", segment.kind == "mark" and len(segment.text) > 1),
+                                     ("g", segment.kind == "mark" and len(segment.text) > 1 or
+                                      segment.kind == "blank"),
                                      ("f", "fwid" in segment.features)) if on]
     return _Piece(segment.text, classes, segment.bold, _spaced(segment))
 

@@ -50,7 +50,7 @@ def test_lines_fit_the_measure_and_justified_ones_fill_it(text: str, page: tuple
     p = composed(text, *page)
     for k, line in enumerate(p.lines):
         assert line.width <= p.measure + 1e-6, (line_text(p, line), line.width)
-        if k < len(p.lines) - 1 and line.justified:
+        if k < len(p.lines) - 1 and line.justified and not p.junctions[line.end].ragged:
             assert abs(line.width - p.measure) < 1e-6
             assert abs(line.fit.tracking) <= (c.TRACK_LOOSE if p.loose else c.TRACK_MAX) + 1e-9
 
@@ -212,3 +212,29 @@ def test_bold_runs_are_measured_in_the_bold_face() -> None:
     p = c.compose([c.Run("使用"), c.Run("Linux", bold=True), c.Run("内核")], A4, 0)
     word = next(s for line in p.lines for s in line.segments if s.kind == "word")
     assert word.bold and word.width == c.shaping.advance("Linux", True) != c.shaping.advance("Linux")
+
+
+BLANKS = "第二题：我们要坚持（　　）、（　　），这是新时代的要求。" + "　" * 30 + "结束。"
+
+
+def test_a_run_of_ideographic_spaces_is_one_blank_never_broken_inside() -> None:
+    p = composed(BLANKS)
+    blanks = [a for a in p.atoms if "　" in a.text]
+    assert [a.text for a in blanks] == ["　　", "　　", "　" * 30]
+    assert all(a.kind == "blank" and a.width == len(a.text) for a in blanks)
+
+
+def test_a_line_ending_in_a_blank_is_ragged_and_the_blank_hangs() -> None:
+    """Ideographic spaces at a line's end hang (CSS Text 3 §4.1.3; WeasyPrint gives them no width there): the
+    line ends as a paragraph's last line does, its characters at their natural pitch."""
+    p = composed(BLANKS)
+    first = p.lines[0]
+    assert line_text(p, first).endswith("要求。" + "　" * 30)
+    assert first.segments[-1].width == 0 and first.fit == c.Fit()
+    assert first.width == sum(s.width for s in first.segments) + INDENT  # no blank, no spacing
+    assert line_text(p, p.lines[1]) == "结束。"
+
+
+def test_a_blank_wider_than_a_line_is_set_not_refused() -> None:
+    p = composed("填空" + "　" * 100 + "。", 12, 0)
+    assert "".join(line_text(p, line) for line in p.lines) == "填空" + "　" * 100 + "。"
