@@ -18,6 +18,7 @@ HEADING_MAX = 40  # characters: a longer line is a paragraph, whatever its numbe
 SHORT_HEADING_MAX = 20  # an unnumbered, unmarked line taken for a heading is at most this long
 SIGNATURE_MAX = 30  # characters of one signature line (a unit's name, a date)
 SIGNATURE_LINES = 3
+SENTENCE_MIN = 10  # characters: a shorter line ending in '。' is no sentence of the article's (a caption, a label)
 SUBHEADING_SPLIT_MAX = 15  # "principle，practice": the principle is at most this long
 
 CN = "零〇一二三四五六七八九十百两"
@@ -71,7 +72,7 @@ PAGE_WORDS = re.compile(
     r"^(?:导航(?:菜单|栏)?|目录|首页|网站首页|返回(?:首页|顶部|列表|上页)?|打印(?:本页|文章|此文)?|关闭(?:窗口|本页)?|"
     r"下载(?:文本|全文|PDF)?|分享(?:到)?(?:[:：].*)?|收藏(?:本文)?|复制链接|【?字[体号][:：].*|扫一扫.*|微信|微博|"
     r"QQ空间|手机(?:版|看)|客户端|登录|注册|搜索|评论\d*|点赞|【?纠错】?|(?:当前|您(?:现在)?的)位置\s*[:：].*|"
-    r"来源\s*[:：].*|[^。，]{1,20}(?:[>›»]\s*[^。，]{1,20}){1,})$", re.I)
+    r"来源\s*[:：].*|关键[词字]|[\w ]{1,12}(?:(?:>>?|›|»)[\w ]{1,12}){2,})$", re.I)
 # A line where the article has ended and the page's lists of other articles begin
 END_WORDS = re.compile(r"^(?:相关(?:新闻|阅读|文章|链接|推荐)|推荐阅读|延伸阅读|上一篇|下一篇|热点推荐|热门文章|"
                        r"精彩推荐|版权(?:声明|所有)|copyright|©)", re.I)
@@ -142,7 +143,7 @@ def find(source: Input) -> Draft:
     head, body = _split_header(blocks[start:])
     draft = _read_header(head, source, dropped)
     draft.editor = editor or draft.editor
-    _read_body(_body_blocks(body, dropped), draft, source)
+    _read_body(_body_blocks(body, head[0].text, dropped), draft, source)
     draft.dropped = sorted(dropped, key=lambda d: d[0])
     return draft
 
@@ -171,14 +172,15 @@ def _cut_end(blocks: list[Block], dropped: list) -> tuple[list[Block], Found | N
 # ---- the title block ----------------------------------------------------------------------------------------
 
 def _title_index(blocks: list[Block], source: Input) -> int:
-    """Where the title is: the markup's title (Word's Title style, a page's <h1>), or the line closest above the
-    byline or the text (a web page's navigation comes first); in a Word document, its first paragraph."""
-    first_main = next((k for k, b in enumerate(blocks) if not b.outside), 0)
-    marked = [k for k, b in enumerate(blocks[:first_main + 1]) if b.heading in (0, 1)]
+    """Where the title is: the markup's title (Word's Title style, a page's <h1>) before the text, or the line
+    closest above the byline or the text (a web page's navigation comes first); in a Word document, its first
+    paragraph."""
+    text_start = next((k for k, b in enumerate(blocks) if not b.outside and len(b.text) >= LONG), len(blocks))
+    marked = [k for k, b in enumerate(blocks[:text_start]) if b.heading in (0, 1)]
     if marked:
         return marked[-1]
     if source.title:
-        for k in range(first_main, -1, -1):
+        for k in range(text_start - 1, -1, -1):
             if blocks[k].text == source.title:
                 return k
     if source.kind == "Word document":
@@ -220,7 +222,7 @@ def _split_header(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     """The title block (the title and what belongs with it) and the body: the body starts at the first line of
     text, numbered heading or marked heading after the title (of a web page: in its main text)."""
     for k, b in enumerate(blocks[1:], 1):
-        if not b.outside and _header_kind(b) == "body":
+        if (not b.outside or b.heading) and _header_kind(b) == "body":
             return blocks[:k], blocks[k:]
     return blocks, []
 
@@ -254,7 +256,7 @@ def _read_header(head: list[Block], source: Input, dropped: list) -> Draft:
             draft.subtitle = Found(clean(_unmarked(b.text)), b.number,
                                    f"guessed: the short line under the title ({source.unit} {b.number})")
         else:
-            draft.intro.append(_paragraph(b))
+            draft.intro.append(_paragraph(b, source.unit))
     _assign_affiliations(draft, affiliations, source)
     if not draft.authors:
         draft.authors.append(Author(Found("未署名", title_block.number,
@@ -345,10 +347,11 @@ def _date(text: str) -> str | None:
 
 # ---- the body -----------------------------------------------------------------------------------------------
 
-def _body_blocks(body: list[Block], dropped: list) -> list[Block]:
-    """The body less the page's words between its paragraphs and a table of contents (lines repeated later as
-    headings). Of a web page, what the extraction library left out of the main text is dropped too, except
-    headings: a section's heading is worth more than its guess."""
+def _body_blocks(body: list[Block], title: str, dropped: list) -> list[Block]:
+    """The body less the page's words between its paragraphs, the title repeated and a table of contents (lines
+    repeated later as headings). Of a web page, what the extraction library left out of the main text is dropped
+    too, except headings and sentences: readability drops link-rich lists and short notes from documentation,
+    while the page words it drops from an article (share bars, related links, captions) are seldom sentences."""
     last_heading = {_key(b.text): k for k, b in enumerate(body) if b.heading or _heading_numbering(_unmarked(b.text))}
     kept = []
     for k, b in enumerate(body):
@@ -356,7 +359,9 @@ def _body_blocks(body: list[Block], dropped: list) -> list[Block]:
             dropped.append((b.number, b.text, "page words"))
         elif last_heading.get(_key(b.text), -1) > k:
             dropped.append((b.number, b.text, "a table of contents"))
-        elif b.outside and not b.heading:
+        elif _key(b.text) == _key(title):
+            dropped.append((b.number, b.text, "the title again"))
+        elif b.outside and not b.heading and not (len(b.text) >= SENTENCE_MIN and SENTENCE_END.search(b.text)):
             dropped.append((b.number, b.text, "left out of the main text by the extraction library"))
         else:
             kept.append(b)
@@ -477,8 +482,8 @@ def _read_body(blocks: list[Block], draft: Draft, source: Input) -> None:
             day = _date(b.text)
             if day and draft.date is None:
                 draft.date = Found(day, b.number, f"guessed: the date of the signature ({source.unit} {b.number})")
-        elif kind is not None and section is not None:
-            how = {"numbered": "a short numbered line", "bold": "a short bold line", "short": "a short line",
+        elif kind is not None and kind[0] != "short" and section is not None:  # a short line is no sub-heading
+            how = {"numbered": "a short numbered line", "bold": "a short bold line",
                    "markup": "a lower heading"}[kind[0]]
             guess = None if kind[0] == "markup" else \
                 f"guessed: {how}, taken for a sub-heading ({source.unit} {b.number})"
@@ -488,7 +493,7 @@ def _read_body(blocks: list[Block], draft: Draft, source: Input) -> None:
         elif b.role == "quote":
             entries.append(Entry("quote", (clean(b.text),), b.number))
         else:
-            entries.append(_paragraph(b))
+            entries.append(_paragraph(b, source.unit))
     draft.sections_guess = _sections_guess(top, [s.heading.number for s in draft.sections], source)
     _fold_empty_sections(draft)
 
@@ -550,9 +555,11 @@ def _add_item(entries: list[Entry], kind: str, block: Block) -> None:
         entries.append(Entry(kind, (text,), block.number))
 
 
-def _paragraph(block: Block) -> Entry:
+def _paragraph(block: Block, unit: str) -> Entry:
     text = f"**{block.text}**" if block.bold else block.text
-    return Entry("paragraph", (clean(text),), block.number)
+    guess = f"guessed: the extraction library left this out of the main text; it reads as the article's ({unit} " \
+            f"{block.number})" if block.outside else None
+    return Entry("paragraph", (clean(text),), block.number, guess)
 
 
 def _key(text: str) -> str:
