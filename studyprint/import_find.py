@@ -18,6 +18,7 @@ HEADING_MAX = 40  # characters: a longer line is a paragraph, whatever its numbe
 SHORT_HEADING_MAX = 20  # an unnumbered, unmarked line taken for a heading is at most this long
 SIGNATURE_MAX = 30  # characters of one signature line (a unit's name, a date)
 SIGNATURE_LINES = 3
+TITLE_MIN = 6  # characters: navigation words before a title ("导航菜单", "理论频道") are shorter
 SENTENCE_MIN = 10  # characters: a shorter line ending in '。' is no sentence of the article's (a caption, a label)
 SUBHEADING_SPLIT_MAX = 15  # "principle，practice": the principle is at most this long
 
@@ -62,7 +63,7 @@ AUTHOR_PREFIX = re.compile(r"^(?:作者|撰文|文|本报记者|本报通讯员|
 AFFILIATION_LABEL = re.compile(r"^(?:作者)?单位\s*[:：]\s*")
 BRACKETED = re.compile(r"^[（(](.+)[）)]$")
 POSTCODE = re.compile(r"\d{6}")
-UNIT = re.compile(r"[院校学局委会司厂所部处室站队中心馆社办]")
+UNIT = re.compile(r"[院校学局委会司厂所部处室站队中心馆社办组厅署团]")
 KEYWORDS = re.compile(r"^(?:关键词|关键字|key\s*words)\s*[:：]\s*(.+)$", re.I)
 ABSTRACT = re.compile(r"^(?:摘\s*要|内容提要|提要|内容摘要|编者按)\s*[:：]")
 PAPER_DATA = re.compile(r"^(?:中图分类号|文献标识码|文章编号|DOI|收稿日期|基金项目|作者简介)\s*[:：]", re.I)
@@ -151,12 +152,15 @@ def find(source: Input) -> Draft:
 # ---- the end of the article ---------------------------------------------------------------------------------
 
 def _cut_end(blocks: list[Block], dropped: list) -> tuple[list[Block], Found | None]:
-    """The blocks up to where the page takes over after the article: the editor line, a list of other articles
-    or the copyright; and the editor's name. Of a web page, what lies after the main text is the page's."""
+    """The blocks up to where the page takes over after the article: the editor line, or a list of other articles
+    or the copyright with no heading after it; and the editor's name. Of a web page, what lies after the main
+    text is the page's."""
     last_main = max((k for k, b in enumerate(blocks) if not b.outside), default=len(blocks) - 1)
+    headings = [k for k, b in enumerate(blocks) if b.heading or _heading_numbering(_unmarked(b.text))]
     for k, b in enumerate(blocks):
         editor = EDITOR.match(b.text)
-        if k > 0 and (editor or END_WORDS.match(b.text) or k > last_main):
+        ends = END_WORDS.match(b.text) and not any(h > k for h in headings)
+        if k > 0 and (editor or ends or k > last_main):
             found = Found(clean(editor.group("name")), b.number) if editor else None
             rest = blocks[k + 1:] if editor else blocks[k:]
             for r in rest:
@@ -172,23 +176,29 @@ def _cut_end(blocks: list[Block], dropped: list) -> tuple[list[Block], Found | N
 # ---- the title block ----------------------------------------------------------------------------------------
 
 def _title_index(blocks: list[Block], source: Input) -> int:
-    """Where the title is: the markup's title (Word's Title style, a page's <h1>) before the text, or the line
-    closest above the byline or the text (a web page's navigation comes first); in a Word document, its first
-    paragraph."""
+    """Where the title is. A Word document's first paragraph. Else the markup's (a Title style, else the last
+    <h1> before the text), else the line right above the byline (author, unit or date), else the first line of
+    some length: navigation words come first and are short."""
+    if source.kind == "Word document":
+        return 0
     text_start = next((k for k, b in enumerate(blocks) if not b.outside and len(b.text) >= LONG), len(blocks))
-    marked = [k for k, b in enumerate(blocks[:text_start]) if b.heading in (0, 1)]
-    if marked:
-        return marked[-1]
+    for level in (0, 1):
+        marked = [k for k, b in enumerate(blocks[:text_start]) if b.heading == level]
+        if marked:
+            return marked[-1]
     if source.title:
         for k in range(text_start - 1, -1, -1):
             if blocks[k].text == source.title:
                 return k
-    if source.kind == "Word document":
-        return 0
-    anchor = next((k for k, b in enumerate(blocks) if _header_kind(b) in ("author", "affiliation", "meta", "body")),
-                  len(blocks))
-    others = [k for k in range(anchor) if _header_kind(blocks[k]) == "other"]
-    return others[-1] if others else 0
+    kinds = [_header_kind(b) for b in blocks[:text_start]]
+    anchor = next((k for k, kind in enumerate(kinds) if kind in ("author", "affiliation", "meta", "body")),
+                  len(kinds))
+    others = [k for k in range(anchor) if kinds[k] == "other"]
+    if others and anchor < len(kinds) and kinds[anchor] != "body":
+        if kinds[anchor] == "affiliation" and others[-1] == anchor - 1 and len(others) > 1:
+            return others[-2]  # title, author (of any shape), then the author's unit in brackets
+        return others[-1]
+    return next((k for k in others if len(blocks[k].text.replace(" ", "")) >= TITLE_MIN), others[0] if others else 0)
 
 
 def _header_kind(block: Block) -> str:
@@ -235,10 +245,15 @@ def _read_header(head: list[Block], source: Input, dropped: list) -> Draft:
     draft = Draft(Found(clean(_unmarked(title_block.text)), title_block.number,
                         title_guess and f"guessed: {title_guess} ({source.unit} {title_block.number})"), [], [])
     affiliations: list[Found] = []
-    for b in head[1:]:
-        kind = _header_kind(b)
+    kinds = [_header_kind(b) for b in head]
+    for k, b in enumerate(head[1:], 1):
+        kind = kinds[k]
         if kind == "author":
             _add_authors(draft, b, source, labelled=bool(AUTHOR_PREFIX.match(b.text)))
+        elif kind == "other" and not draft.authors and kinds[k + 1:k + 2] == ["affiliation"] and not b.outside:
+            draft.authors.append(Author(Found(clean(b.text), b.number, f"guessed: the line above the unit in "
+                                                                      f"brackets looked like the author "
+                                                                      f"({source.unit} {b.number})")))
         elif kind == "affiliation":
             affiliations.append(Found(_affiliation_text(b.text) or "", b.number))
         elif kind == "meta":
@@ -375,7 +390,8 @@ def _heading_numbering(text: str) -> tuple[str, int | None, str] | None:
         match = pattern.match(text)
         if match:
             rest = text[match.end():]
-            if not rest or len(rest) > HEADING_MAX or SENTENCE_END.search(rest[:-1]) or rest[0] in "，,、。.）)％%":
+            if not rest or len(rest) > HEADING_MAX or SENTENCE_END.search(rest[:-1]) or rest[0] in "，,、。.）)％%" \
+                    or rest[-1] in "，,、；;":  # a clause that goes on is no heading
                 return None
             if style == "第一条":
                 return f"第{match.group(2)}", _number(match.group(1)), rest

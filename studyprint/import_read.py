@@ -143,15 +143,16 @@ def _mostly_chinese(text: str) -> bool:
 
 
 def tidy(text: str) -> str:
-    """One line of text as a source should have it: no invisible characters, controls or runs of spaces, no
-    indentation (the full-width spaces that web pages indent paragraphs with included)."""
+    """One line of text as a source should have it: no invisible characters or controls, one blank where there
+    were several, no indentation (the full-width spaces and no-break spaces web pages indent with). A single
+    no-break space ("第\xa06.1\xa0节") and a full-width space inside the text are meant, and stay."""
     text = text.translate(INVISIBLE)
     text = "".join(" " if _is_blank(ch) else ch for ch in text if ch == "\t" or unicodedata.category(ch) != "Cc")
-    return re.sub(" {2,}", " ", text.replace("\t", " ")).strip(" \u3000")
+    return re.sub("[ \xa0]{2,}", " ", text.replace("\t", " ")).strip(" \u3000\xa0")
 
 
 def _is_blank(ch: str) -> bool:
-    return ch != "\u3000" and unicodedata.category(ch) == "Zs"  # a full-width space inside a line is meant
+    return ch not in "\u3000\xa0" and unicodedata.category(ch) == "Zs"
 
 
 # ---- bold runs ----------------------------------------------------------------------------------------------
