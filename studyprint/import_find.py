@@ -292,8 +292,8 @@ def _affiliation_text(text: str) -> str | None:
     if AFFILIATION_LABEL.match(text):
         return AFFILIATION_LABEL.sub("", text)
     bracketed = BRACKETED.match(text)
-    if bracketed and len(text) < LONG and (POSTCODE.search(text) or UNIT.search(text)) \
-            and not SENTENCE_END.search(text):
+    if bracketed and len(text) < 2 * LONG and (POSTCODE.search(text) or UNIT.search(text)) \
+            and not re.search(r"[。！？!?]", text):
         return bracketed.group(1)
     return None
 

@@ -38,7 +38,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # copied from web pages, never meant
 BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 RIGHT_STYLE = re.compile(r"text-align\s*:\s*right", re.I)
-CENTER_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])$", re.I)
 
 
@@ -47,7 +46,7 @@ class Block:
     number: int  # the line of a text or HTML file, the paragraph of a Word document (from 1)
     text: str  # whitespace tidied; bold runs inside it as **...**
     heading: int | None = None  # the markup's heading level: 0 the title, 1-6 (h1-h6, Heading 1-6)
-    role: str | None = None  # "subtitle", "quote", "bullet", "numbered" (list items), "right", "center"
+    role: str | None = None  # "subtitle", "quote", "bullet", "numbered" (list items), "right" (right-aligned)
     bold: bool = False  # the whole block is bold (and its text has no ** of its own)
     outside: bool = False  # in a web page: outside the main text the extraction library found
 
@@ -322,7 +321,7 @@ def _docx_list(paragraph: Paragraph) -> str | None:
 def _docx_alignment(paragraph: Paragraph) -> str | None:
     align = _docx_property(paragraph, "w:jc")
     value = align.get(qn("w:val")) if align is not None else None
-    return {"right": "right", "end": "right", "center": "center"}.get(value or "")
+    return "right" if value in ("right", "end") else None
 
 
 # ---- web page -----------------------------------------------------------------------------------------------
@@ -447,8 +446,6 @@ def _html_context(element: lxml.html.HtmlElement, tag: str, style: str, outer: B
         role = "numbered" if element.getparent() is not None and element.getparent().tag == "ol" else "bullet"
     elif RIGHT_STYLE.search(style) or (element.get("align") or "").lower() == "right":
         role = "right"
-    elif CENTER_STYLE.search(style) or (element.get("align") or "").lower() == "center" or tag == "center":
-        role = role or "center"
     return Block(element.sourceline or outer.number, "", heading, role)
 
 
