@@ -254,3 +254,32 @@ def _overwrite(path: Path, data: bytes) -> None:
         reason = f"cannot write the fixed text: {e.strerror or e}; the old text is in {shown_path(Path(backup))}"
         raise UserError([Problem(shown_path(path), None, None, reason)]) from None
     os.unlink(backup)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, atomically: a fsynced temp file beside it is linked to the name, which
+    fails if the name was taken meanwhile, so no file is ever replaced. On a file system without hard links the name
+    is first claimed (created empty, exclusively), then the temp file renamed over that claim."""
+    tmp = ""
+    try:
+        tmp = _write_temp(path, data)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError as e:
+            if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            os.replace(tmp, path)
+            tmp = ""
+        _fsync_folder(path.parent)
+    except FileExistsError:
+        raise UserError([Problem(shown_path(path), None, None, "already exists; give --force to replace it, or "
+                                                               "-o to name another file")]) from None
+    except OSError as e:
+        raise UserError([_write_problem(path, e)]) from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
