@@ -144,10 +144,10 @@ def _fsync_folder(out_dir: Path) -> None:
             os.close(fd)
 
 
-def _write_problem(path: Path, e: OSError) -> Problem:
+def _write_problem(path: Path, e: OSError, kept: str = "the earlier PDFs are unchanged") -> Problem:
     reason = e.strerror or str(e)
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason += " (the disk is full; the earlier PDFs are unchanged)"
+        reason += f" (the disk is full; {kept})"
     elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason += f" (the output folder {shown_path(path.parent)} is not writable)"
     return Problem(shown_path(path), None, None, f"cannot write: {reason}")
@@ -278,7 +278,7 @@ def write_new(path: Path, data: bytes) -> None:
         raise UserError([Problem(shown_path(path), None, None, "already exists; give --force to replace it, or "
                                                                "-o to name another file")]) from None
     except OSError as e:
-        raise UserError([_write_problem(path, e)]) from None
+        raise UserError([_write_problem(path, e, kept="nothing was written")]) from None
     finally:
         if tmp:
             with contextlib.suppress(OSError):

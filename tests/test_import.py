@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -399,6 +401,18 @@ def test_an_existing_source_is_never_replaced(tmp_path):
     assert (code, stdout) == (1, "")
     assert stderr == f"{out}: already exists; give --force to replace it, or -o to name another file\n"
     assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_full_disk_is_said_and_nothing_is_written(tmp_path, monkeypatch):
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    out = tmp_path / "six.yaml"
+    code, _, stderr = run(SHARED_TEXT, "-o", out)
+    assert (code, stderr) == (1, f"{out}: cannot write: No space left on device (the disk is full; nothing was "
+                                 "written)\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_force_replaces_it(tmp_path):
