@@ -222,3 +222,14 @@ def test_report_prints_the_figures(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert re.search(r"stress-mixed-handout\.pdf: flush 1\.0 +pairs 1\.0 .*tracking 1\.0 .*word_breaks 0 +grid 1\.0",
                      result.out), result.out
+
+
+def test_report_on_a_text_without_chinese_says_why_there_are_no_figures(tmp_path: Path) -> None:
+    source = tmp_path / "latin.yaml"
+    source.write_text("title: English only\nauthors:\n  - name: Someone\nsections:\n  - heading: Part one\n"
+                      "    paragraphs:\n      - This article is written entirely in English, with no Chinese at all.\n",
+                      encoding="utf-8")
+    result = run_build(source, "--out", tmp_path, "--only", "handout", "--report")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == (f"{tmp_path / 'latin-handout.pdf'}: no Chinese body text to measure "
+                                           "(the figures are for lines of four Han characters or more)")
