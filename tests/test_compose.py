@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from conftest import MIXED_PIECES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,12 +14,7 @@ from studyprint.chars import NO_LINE_END, NO_LINE_START, is_mark
 
 A4, INDENT = 38, 2
 
-# Real pieces of mixed Chinese text: Han, marks of every kind, Latin words, numbers, versions, options, paths.
-PIECES = ["学习", "贯彻", "落实", "党的", "工作", "，", "。", "、", "；", "：", "？", "！", "“", "”", "‘", "’", "（",
-          "）", "《", "》", "——", "……", "·", "Linux", "initramfs", "bookworm", "PostgreSQL", "5.10", "2023", "11:59:01",
-          "--force", "/usr/share/doc/", "https://www.debian.org/", "99.9%", "GDP", " ", "　", "a", "x86-64",
-          "vnpy.alpha", "user@lists.debian.org", "supercalifragilisticexpialidocious"]
-TEXTS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=80).map("".join).filter(lambda t: t.strip())
+TEXTS = st.lists(st.sampled_from(MIXED_PIECES), min_size=1, max_size=80).map("".join).filter(lambda t: t.strip())
 
 
 def line_text(p: c.Paragraph, line: c.Line) -> str:
