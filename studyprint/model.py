@@ -346,12 +346,13 @@ def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
-def _kind(node: Node) -> str:
+def _kind(node: Node, echo: bool = True) -> str:
+    """What the node is, for a message; a text is quoted (its start) only when `echo`."""
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    return f"the text '{str(node.value)[:20]}'"
+    return f"the text '{str(node.value)[:20]}'" if echo else "a text"
 
 
 def _required(fields: dict[str, Field]) -> list[str]:
@@ -424,7 +425,9 @@ def validate(root: Node, text: str, shown: str, name: str) -> Article:
     """Turn a source's node tree into an Article, or raise UserError listing every problem."""
     v = Validator(shown, text)
     if not isinstance(root, MappingNode):
-        v.problem(root, f"a source must be a mapping of keys (title:, authors:, sections:), not {_kind(root)}")
+        # nothing of a file that is no source (a token given by mistake) is echoed
+        v.problem(root, "a source must be a mapping of keys (title:, authors:, sections:), "
+                        f"not {_kind(root, echo=False)}")
         raise UserError(v.problems)
     values = v.record(root, ARTICLE_FIELDS, "the source")
     if v.total_chars > MAX_TOTAL_CHARS:

@@ -83,10 +83,10 @@ def test_file_that_is_a_list(tmp_path):
             "1:1: a source must be a mapping of keys (title:, authors:, sections:), not a list")
 
 
-def test_file_that_is_a_scalar(tmp_path):
-    refused(tmp_path, "党群干部要做到六个树立\n",
-            "1:1: a source must be a mapping of keys (title:, authors:, sections:), "
-            "not the text '党群干部要做到六个树立'")
+def test_file_that_is_a_scalar_is_refused_without_echoing_it(tmp_path):
+    """A file that is no source (a token, a key given by mistake) is not echoed into a CI log."""
+    refused(tmp_path, "ghp_SECRETTOKEN12345abcdef\n",
+            "1:1: a source must be a mapping of keys (title:, authors:, sections:), not a text")
 
 
 def test_duplicate_keys_are_detected_not_silently_overwritten(tmp_path):
