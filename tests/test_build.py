@@ -196,3 +196,14 @@ def test_build_py_runs_as_a_script(tmp_path):
     result = subprocess.run(["python", str(ROOT / "build.py"), str(SOURCE), "--out", str(tmp_path), "--check"],
                             capture_output=True, text=True)
     assert (result.returncode, result.stdout) == (0, "1 source(s) OK\n")
+
+
+def test_several_chinese_authors_are_listed_with_the_enumeration_comma(tmp_path, source_copy):
+    text = source_copy.read_text(encoding="utf-8").replace("  - name: 李先波", "  - name: 李先波\n  - name: 邓丽丽", 1)
+    source_copy.write_text(text, encoding="utf-8")
+    assert run_build(source_copy, "--out", tmp_path, "--only", "poster", "-q").code == 0
+    doc = pdfium.PdfDocument(str(tmp_path / "six-principles-poster.pdf"))
+    try:
+        assert doc.get_metadata_dict()["Author"] == "李先波、邓丽丽"
+    finally:
+        doc.close()
