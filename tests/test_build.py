@@ -116,9 +116,10 @@ def test_headings_never_sit_alone_at_a_page_bottom(built):
         doc.close()
 
 
-def test_a_long_title_s_running_head_is_shortened_to_one_line_inside_the_type_area(tmp_path, source_copy):
+@pytest.mark.parametrize("repeat", [1, 4])  # 55 and 220 characters
+def test_a_long_title_s_running_head_is_shortened_to_one_line_inside_the_type_area(tmp_path, source_copy, repeat):
     title = ("关于深入学习贯彻新时代中国特色社会主义思想进一步加强和改进基层党组织建设工作"
-             "若干问题的实施意见和具体措施的通知")
+             "若干问题的实施意见和具体措施的通知") * repeat
     source_copy.write_text(re.sub(r"^title: .*$", f"title: {title}", source_copy.read_text(encoding="utf-8"),
                                   count=1, flags=re.M), encoding="utf-8")
     assert run_build(source_copy, "--out", tmp_path, "--only", "handout", "-q").code == 0
