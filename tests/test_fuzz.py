@@ -100,7 +100,8 @@ def mixed_sources() -> st.SearchStrategy[str]:
 
 
 def glyphs_off_the_page(path: Path) -> list[str]:
-    """Each character pdfium finds outside its page's media box."""
+    """Each visible character pdfium finds outside its page's media box (not the line breaks and spaces it
+    makes up between text objects, which it may place past the last glyph)."""
     doc = pdfium.PdfDocument(str(path))
     try:
         found = []
@@ -108,6 +109,8 @@ def glyphs_off_the_page(path: Path) -> list[str]:
             width, height = page.get_size()
             text = page.get_textpage()
             for i in range(text.count_chars()):
+                if text.get_text_range(i, 1).isspace():
+                    continue
                 left, bottom, right, top = text.get_charbox(i)
                 if left < -0.5 or bottom < -0.5 or right > width + 0.5 or top > height + 0.5:
                     found.append(f"page {number}: {text.get_text_range(i, 1)!r} at {left:.1f},{bottom:.1f}")
