@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files, html, impose, load, model, pdf, pdfpost, poster, typography
+from . import files, html, impose, load, model, overflow, pdf, pdfpost, poster, typography
 from .errors import Problem, UserError, shown_path
 
 KINDS = ("handout", "poster")
@@ -126,7 +126,8 @@ def render(kind: str, article: model.Article, source: Path, options: Options) ->
     except pdf.RenderError as e:
         raise UserError([Problem(shown, None, None, f"{kind}: {e}")]) from None
     data = finish(data, rendered, kind, shown, options)
-    problems = [f"WeasyPrint warning: {w}" for w in rendered.warnings] + problems
+    problems = ([f"WeasyPrint warning: {w}" for w in rendered.warnings] + problems
+                + overflow.text_past_its_column(rendered.document))
     if options.strict and problems:
         raise UserError([Problem(shown, None, None, f"{kind}: {p} (this fails the build; --no-strict allows it)")
                          for p in problems])
