@@ -177,6 +177,10 @@ def _penalty(text: str, inside: float | None, nxt: str | None) -> float | None:
     return penalty + (WEAK if nxt[0] in WEAK_START else 0.0)
 
 
+def _latin_piece(piece: Piece) -> bool:
+    return _kind(piece.text[0]) == "latin"
+
+
 def gap_between(left: Piece, right: Piece) -> bool:
     """A Han character and a Latin letter or digit side by side get a gap."""
     x, y = left.text[-1], right.text[0]
@@ -301,7 +305,14 @@ class Breaks:
             classes = [side for side, near in (("gap-l", i > start and gap_between(ps[i - 1], ps[i])),
                                                ("gap-r", i < end - 1 and gap_between(ps[i], ps[i + 1])))
                        if near and is_latin(ps[i].text[0 if side == "gap-l" else -1])]
-            parts.append(f'<span class="{" ".join(classes)}">{inner}</span>' if classes else inner)
+            if classes:
+                parts.append(f'<span class="{" ".join(classes)}">{inner}</span>')
+            elif i > start and _latin_piece(ps[i]) != _latin_piece(ps[i - 1]):
+                # a text node of its own, as the galley measured it: shaped together, …… or - would take the
+                # script of the letters beside them and another width
+                parts.append(f"<span>{inner}</span>")
+            else:
+                parts.append(inner)
         return "".join(parts)
 
 

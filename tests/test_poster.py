@@ -331,6 +331,15 @@ def test_any_content_gives_one_page_or_the_clear_error(tmp_path_factory, section
         assert len(line.strip()) != 1 or line.strip().isdigit() or line.strip() in whole, line
 
 
+@pytest.mark.parametrize("title", ["……--force", "学习——PostgreSQL 5.10", "“Debian”……bookworm"])
+def test_marks_beside_latin_words_are_set_as_measured(tmp_path, title):
+    """A mark shaped in one text node with a Latin word takes the word's script and another width than the
+    galley measured: the poster keeps them apart, so that it is laid out as planned (found by the fuzzer)."""
+    data = {"title": title, "authors": [{"name": "作者"}], "sections": [{"heading": "学习", "paragraphs": ["正文。"]}]}
+    path, result = build_poster(tmp_path, write_source(tmp_path, data))
+    assert (result.code, result.err) == (0, "")
+
+
 def test_bleed_sets_the_trim_and_bleed_boxes_and_room_for_the_crop_marks(tmp_path):
     path, result = build_poster(tmp_path, SOURCE, "--bleed", "3mm", "-q")
     assert result.code == 0, result.err
