@@ -161,7 +161,7 @@ def _no_sources(front: Front) -> int:
     return 2
 
 
-def _options(args: argparse.Namespace, front: Front, **more: object) -> pipeline.Options:
+def _options(args: argparse.Namespace, front: Front, jobs: int = 1) -> pipeline.Options:
     from . import pipeline
 
     cache = os.environ.get("STUDYPRINT_CACHE") or front.home / ".studyprint-cache"
@@ -180,7 +180,7 @@ def _options(args: argparse.Namespace, front: Front, **more: object) -> pipeline
         html=args.html,
         preview=args.preview,
         cache=Path(cache) if args.cache else None,
-        **more,  # type: ignore[arg-type]
+        jobs=jobs,
     )
 
 

@@ -18,8 +18,6 @@ from .errors import Problem, UserError, shown_path
 if TYPE_CHECKING:
     from . import pdf, poster, typography
 
-__all__ = ["KINDS", "Options", "Output", "build"]
-
 
 @dataclass(frozen=True)
 class Options:
@@ -181,8 +179,12 @@ def booklet(handout: Output, shown: str) -> Output:
         data = impose.booklet(handout.data)
     except impose.ImposeError as e:
         raise UserError([Problem(shown, None, None, f"booklet: {e}")]) from None
-    path = handout.path.with_name(handout.path.name.replace("-handout.pdf", "-booklet.pdf"))
-    return Output(path, data, len(impose.saddle_stitch(handout.pages)), seconds=time.perf_counter() - started)
+    return Output(booklet_path(handout.path), data, len(impose.saddle_stitch(handout.pages)),
+                  seconds=time.perf_counter() - started)
+
+
+def booklet_path(handout: Path) -> Path:
+    return handout.with_name(handout.name.replace("-handout.pdf", "-booklet.pdf"))
 
 
 def output_path(options: Options, name: str, kind: str) -> Path:
@@ -292,9 +294,8 @@ class _Outputs:
                 self.store(task.index, task.kind, content_keys[task.index, task.kind], result)
 
     def booklet(self, handout: Output, source: Path) -> Output:
-        path = handout.path.with_name(handout.path.name.replace("-handout.pdf", "-booklet.pdf"))
         key = keys.derived_key(self.env, "booklet", handout.data)
-        cached = _from_entry(self.cache.get(key), path) if self.cache else None
+        cached = _from_entry(self.cache.get(key), booklet_path(handout.path)) if self.cache else None
         if cached:
             return cached
         made = booklet(handout, shown_path(source))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -14,6 +15,7 @@ from conftest import MINIMAL_SOURCE, SOURCE
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
+from test_cache import ARTICLE
 
 from studyprint import batch, pdf, pdfpost
 from studyprint.cli import main
@@ -45,12 +47,14 @@ def pdfs(folder: Path) -> dict[str, bytes]:
 
 
 def test_jobs_give_the_same_bytes_as_a_serial_build(tmp_path: Path, sources: list[Path]) -> None:
-    code, out, err = run(*sources, "--out", tmp_path / "serial", "--no-cache", "--booklet")
+    code, out, err = run(*sources[:3], "--out", tmp_path / "serial", "--no-cache")
     assert (code, err) == (0, "")
-    code, out, err = run(*sources, "--out", tmp_path / "jobs", "--no-cache", "--booklet", "--jobs", "2")
+    code, out, err = run(*sources[:3], "--out", tmp_path / "jobs", "--no-cache", "--jobs", "2")
     assert (code, err) == (0, "")
-    assert len(out.splitlines()) == 15  # one line per output, in the sources' order, each with its time
-    assert out.splitlines()[0].startswith(f"{tmp_path / 'jobs' / 's0-handout.pdf'}  1 page(s)  ")
+    lines = out.splitlines()  # one per output, in the sources' order, each with its time
+    assert [line.split()[0] for line in lines] == [str(tmp_path / "jobs" / f"s{n}-{kind}.pdf")
+                                                   for n in range(3) for kind in ("handout", "poster")]
+    assert all(re.fullmatch(r"\S+  1 page\(s\)  \d+\.\d\d s", line) for line in lines), lines
     assert pdfs(tmp_path / "jobs") == pdfs(tmp_path / "serial")
 
 
@@ -93,12 +97,13 @@ def test_shards_still_see_a_name_clash_across_slices(tmp_path: Path, sources: li
 def test_the_html_renders_to_the_same_pdf(tmp_path: Path) -> None:
     """The saved print HTML, rendered by WeasyPrint from its own file (its <base> leads to the packaged layouts and
     fonts) and finished the same way, gives the PDF's very bytes."""
-    assert run(SOURCE, "--out", tmp_path, "--html", "--no-cache")[0] == 0
+    source = tmp_path / "a.yaml"
+    source.write_text(ARTICLE, encoding="utf-8")
+    assert run(source, "--out", tmp_path, "--html", "--no-cache")[0] == 0
     for kind in ("handout", "poster"):
-        document = weasyprint.HTML(filename=str(tmp_path / f"six-principles-{kind}.html")).render(
-            font_config=pdf.font_config())
+        document = weasyprint.HTML(filename=str(tmp_path / f"a-{kind}.html")).render(font_config=pdf.font_config())
         data = pdfpost.finish(pdf.write(pdf.Rendered(document)), document, pdfpost.Finish("pdf/ua-1", 0.0))
-        assert data == (tmp_path / f"six-principles-{kind}.pdf").read_bytes(), kind
+        assert data == (tmp_path / f"a-{kind}.pdf").read_bytes(), kind
 
 
 def test_previews_show_every_page_and_follow_the_page_count(tmp_path: Path) -> None:
@@ -112,3 +117,11 @@ def test_previews_show_every_page_and_follow_the_page_count(tmp_path: Path) -> N
     document.close()
     assert run(SOURCE, "--out", tmp_path, "--preview", "--only", "handout")[0] == 0  # A4: fewer pages
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [f"six-principles-handout-{n}.png" for n in (1, 2, 3)]
+
+
+def test_a_progress_bar_only_when_asked_and_worth_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert [r for _, r in batch.run([1, 2, 3], lambda n: n * 2, progress=True)] == [2, 4, 6]
+    assert "| 0/3 [" in capsys.readouterr().err  # tqdm on stderr, cleared when done
+    for tasks, progress in (([1, 2, 3], False), ([1], True)):
+        list(batch.run(tasks, lambda n: n, progress=progress))
+        assert capsys.readouterr().err == ""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from test_cache import ARTICLE
 
-from studyprint import ROOT
+from studyprint import FONTS, LAYOUTS, ROOT, watch
 
 WAIT = 120  # seconds for the first build (WeasyPrint loads) on a busy machine
 
@@ -88,3 +88,16 @@ def test_watch_rebuilds_once_per_save_and_keeps_the_last_good_pdfs(tmp_path: Pat
         if watcher.process.poll() is None:
             watcher.process.kill()
             watcher.process.wait()
+
+
+def test_what_a_change_rebuilds(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    named = watch.Sources([a, b])
+    assert named.affected({a.resolve()}) == [a]
+    assert named.affected({(LAYOUTS / "poster.css").resolve()}) is None  # a layout: every source
+    watched = watch._Filter(named)
+    assert watched(None, str(a)) and watched(None, str(LAYOUTS / "poster.css")) and watched(None, str(FONTS / "x"))
+    for other in (tmp_path / "c.yaml", tmp_path / ".a.yaml.swp", LAYOUTS / "poster.css~", tmp_path / "out" / "a.pdf"):
+        assert not watched(None, str(other)), other
+    folder = watch._Filter(watch.Sources([], tmp_path))
+    assert folder(None, str(tmp_path / "new.yaml")) and not folder(None, str(tmp_path / "notes.txt"))
