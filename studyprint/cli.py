@@ -46,7 +46,7 @@ path:line:column: message), 2 wrong usage.
 examples:
   {prog} source/a.yaml --out out --only poster
   {prog} --check  (--lint, --fix)  validate; punctuation problems
-  studyprint watch source/a.yaml   rebuild on every save (see README)"""
+  {prog} watch source/a.yaml   rebuild on every save (see README)"""
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
