@@ -95,8 +95,8 @@ def document(article: model.Article, paper: Paper) -> str:
         out.append(f"#block(width: 100%, below: {gap}pt, align(center, {item}))")
     out.append(f"#v({line}pt, weak: false)")
     out.append("")
-    for paragraph in article.intro:
-        out += [f"#{string(paragraph)}", ""]
+    for block in article.intro:
+        out += [f"#{string(block.text)}", ""] if block.kind == "paragraph" else []
     for number, section in enumerate(article.sections, 1):
         heading = f"{number}\u3000{section.heading}" + (f"，{section.subheading}" if section.subheading else "")
         out += [f"#heading(level: 1, {string(heading)})", ""]

@@ -16,7 +16,9 @@ is how far it must be adjusted from its natural width, and the adjustments are t
 Only when no choice of breaks justifies every line so (a long unbreakable word after a short start, say) does
 a second pass space the lines that need it out to TRACK_LOOSE; a line still short is left short.
 
-Kinsoku and a paragraph's last line holding two characters are hard rules. Latin words, numbers, versions,
+A run of ideographic spaces (a fill-in blank) is one atom; at a line's end it hangs, and the line ends as a
+paragraph's last line does (CSS Text 3 §4.1.3). Kinsoku and a paragraph's last line holding two characters are
+hard rules. Latin words, numbers, versions,
 times, options and paths are never broken, except a lower-case word at a hyphenation point (with a visible
 hyphen) and a path or URL after a '/', each at a cost; a run with no break
 opportunity that is wider than a line may break anywhere, at the highest cost. Widths come from `shaping`,
@@ -77,6 +79,7 @@ PLAIN_WORD = re.compile(r"[(\[\"'“‘]?([a-z]+)[)\]\"'”’,.;:!?]*")  # lowe
 DOTTED = re.compile(r"(?<=[A-Za-z]{2})\.(?=[A-Za-z]{2})")
 EMAIL = re.compile(r"[<(]?[\w.+-]+@[\w-]+(\.[\w-]+)+[>),.;:]?")
 BLANK_RIGHT = CLOSE | STOPS  # marks whose blank half is on the right
+IDEOGRAPHIC_SPACE = "\u3000"
 
 
 class Run(NamedTuple):
@@ -90,7 +93,8 @@ class Atom(NamedTuple):
     """What a line is made of; never split (a word is split into atoms where it may break)."""
 
     text: str
-    kind: str  # "han" (ideograph, kana), "mark" (any other CJK character), "word" (a Latin word or a piece)
+    kind: str  # "han" (ideograph, kana), "mark" (any other CJK character), "word" (a Latin word or a piece),
+    # "blank" (a run of ideographic spaces: a fill-in blank, a deliberate gap)
     width: float  # em, as set (a mark of an adjacent pair at half width)
     bold: bool = False
     halt: bool = False  # a mark set at half width (of an adjacent pair)
@@ -113,6 +117,7 @@ class Junction(NamedTuple):
     penalty: float = 0.0
     end: float = 0.0  # width change of a line that ends here (a trimmed mark, an added hyphen)
     start: float = 0.0  # width change of a line that starts here (a trimmed opening mark)
+    ragged: bool = False  # a line that ends here ends as a paragraph does (in ideographic spaces, which hang)
 
 
 class Room(NamedTuple):
@@ -154,7 +159,7 @@ class Segment(NamedTuple):
     text: str
     start: int  # atoms[start:end]
     end: int
-    kind: str  # "word", "alone", "han", "mark"
+    kind: str  # "word", "alone", "han", "mark", "blank"
     width: float  # em
     bold: bool = False
     halt: bool = False  # set at half width: an adjacent pair's mark, or trimmed at the line's start or end
@@ -211,9 +216,11 @@ class _Token:
 
 @cache
 def _class(ch: str) -> str:
-    """How a character tokenises: "space", "glue" (a no-break space), "—" or "…" (they run together), "han",
-    "mark" (other CJK), "latin" (the rest)."""
-    if ch.isspace() and ch != "\u3000":  # the ideographic space is a character, not a gap
+    """How a character tokenises: "space", "glue" (a no-break space), "—" or "…" (they run together), "blank"
+    (the ideographic space: a character, not a gap), "han", "mark" (other CJK), "latin" (the rest)."""
+    if ch == IDEOGRAPHIC_SPACE:
+        return "blank"
+    if ch.isspace():
         return "glue" if ch in NO_BREAK_SPACES else "space"
     if ch in "—…":
         return ch
@@ -223,8 +230,8 @@ def _class(ch: str) -> str:
 
 
 def _tokens(runs: list[Run]) -> list[_Token]:
-    """One CJK character, a run of — or …, or a maximal run of other non-space characters in one face (a Latin
-    word), each with the whitespace before it."""
+    """One CJK character, a run of — or …, a run of ideographic spaces, or a maximal run of other non-space
+    characters in one face (a Latin word), each with the whitespace before it."""
     out: list[_Token] = []
     spaced = glued = False
     for run in runs:
@@ -235,10 +242,10 @@ def _tokens(runs: list[Run]) -> list[_Token]:
             if kind in ("space", "glue"):
                 spaced, glued, i = True, glued or kind == "glue", j
                 continue
-            if kind in ("—", "…", "latin"):
+            if kind in ("—", "…", "latin", "blank"):
                 while j < n and classes[j] == kind:
                     j += 1
-                kind = "word" if kind == "latin" else "mark"
+                kind = {"latin": "word", "blank": "blank"}.get(kind, "mark")
             out.append(_Token(text[i:j], kind, run.bold, spaced, glued))
             spaced = glued = False
             i = j
@@ -338,6 +345,7 @@ class _Profile(NamedTuple):
     no_end: bool  # may not end a line
     blank_right: float  # em of blank half on its right that may be squeezed, or trimmed at a line end
     blank_left: float  # ... on its left, trimmed at a line start
+    hangs: float  # em that hang past a line's end (ideographic spaces): the line is flush without them
 
 
 @lru_cache(maxsize=4096)
@@ -348,7 +356,8 @@ def _profile(atom: Atom) -> _Profile:
                     atom.text[0] in (LATIN_NO_START if word else NO_LINE_START),
                     atom.text[-1] in (LATIN_NO_END if word else NO_LINE_END),
                     atom.width / 2 if mark and atom.text in TRIM_AT_END else 0.0,
-                    atom.width / 2 if mark and atom.text in OPEN else 0.0)
+                    atom.width / 2 if mark and atom.text in OPEN else 0.0,
+                    atom.width if atom.kind == "blank" else 0.0)
 
 
 def space_width() -> float:
@@ -361,7 +370,7 @@ def _between(x: _Profile, y: _Profile, spaced: bool, glued: bool) -> Junction:
     """The junction between two atoms of different words (or none), with what a line break there changes:
     x's blank half trimmed at a line end, y's at a line start."""
     breakable = not (glued or y.no_start or x.no_end)
-    trims = {"end": -x.blank_right, "start": -y.blank_left}
+    trims = {"end": -x.blank_right - x.hangs, "start": -y.blank_left, "ragged": x.hangs > 0}
     words = (x.kind == "word") + (y.kind == "word")
     if words == 2 and not spaced:  # one word whose face changes inside it
         return Junction("join", **trims)
@@ -406,7 +415,8 @@ def junctions_of(parts: _Atoms) -> list[Junction]:
     found += [_inside_word(atoms, k, link) if link else _between(profiles[k - 1], profiles[k], spaced, glued)
               for k, link, spaced, glued in zip(range(1, len(atoms)), parts.links[1:], parts.spaced[1:],
                                                 parts.glued[1:], strict=False)]
-    found.append(Junction("none", breakable=True, end=-profiles[-1].blank_right if atoms else 0.0))
+    found.append(Junction("none", breakable=True,
+                          end=-profiles[-1].blank_right - profiles[-1].hangs if atoms else 0.0))
     _keep_two_on_last_line(atoms, found)
     return found
 
@@ -546,7 +556,7 @@ def _breaks(found: list[Junction], sums: _Sums, measure: float, indent: float, l
     `loose`, None when no choice of breaks justifies every line; with it, lines that cannot be justified are
     accepted at a cost. A line wider than the measure after all shrinking is never accepted."""
     n = len(found) - 1
-    slack = 2 + indent  # more than any line's start and end corrections
+    slack = 2 + indent - min(j.end for j in found)  # more than any line's start and end corrections (a hang)
     best: dict[int, tuple[float, int]] = {0: (0.0, -1)}
     starts = [0]  # the reachable break positions, ascending
     least, most, floor = sums.least, sums.most, LINE_PENALTY ** 2
@@ -564,7 +574,7 @@ def _breaks(found: list[Junction], sums: _Sums, measure: float, indent: float, l
             if choice is not None and before + floor >= choice[0]:
                 continue  # no line from a can do better than the choice so far
             room = sums.room(a, b)
-            *_, badness, short = _fitted(*room, measure, b == n, loose)
+            *_, badness, short = _fitted(*room, measure, b == n or found[b].ragged, loose)
             if badness == math.inf:
                 if not loose or room.natural - room.shrink - room.more_shrink - TRACK_MAX * room.tracked > measure:
                     continue
@@ -605,6 +615,8 @@ def _segments(atoms: list[Atom], found: list[Junction], a: int, b: int, first: b
             kind = "alone" if atom.kind == "word" else atom.kind
             trimmed = (k == a and not first and trim_at_start(atom)) or (k == b - 1 and trim_at_end(atom))
             width = atom.width / 2 if trimmed else atom.width
+            if kind == "blank" and k == b - 1:
+                width = 0.0  # it hangs: CSS Text 3 §4.1.3, and WeasyPrint gives it no width there
             out.append(Segment(atom.text, k, m, kind, width, atom.bold, atom.halt or bool(trimmed), atom.features))
         k = m
     return tuple(out)
@@ -642,7 +654,7 @@ def compose(runs: list[Run], measure: float, indent: float = 0.0) -> Paragraph:
     for b in ends:
         segments = _segments(atoms, found, a, b, first=a == 0)
         room = _exact_room(segments, found, sums, a, b, indent)
-        how = fit(room, measure, b == len(atoms), loose)
+        how = fit(room, measure, b == len(atoms) or found[b].ragged, loose)
         if how.badness == math.inf and room.natural < measure:  # stretched within the usual limits, left short
             how = Fit(1.0, 1.0, TRACK_MAX if room.tracked else 0.0, math.inf, how.short)
         lines.append(Line(a, b, segments, how, how.width(room)))

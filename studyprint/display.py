@@ -39,6 +39,7 @@ from .chars import (
     is_latin,
 )
 from .compose import GAP
+from .shaping import advance
 
 GAP_EM = GAP  # the Han-Latin gap, as in the handout
 PHRASE, LIST, WORD, IN_LATIN, IN_WORD, WEAK = 0.0, 1.0, 1.0, 3.0, 8.0, 3.0  # penalties, in em of the text
@@ -46,6 +47,8 @@ EVEN = 0.6  # a text set in more lines than it needs (to fill a card) keeps ever
 LONG_LATIN = 12  # a Latin word this long may break after / - _ . (a shorter one never breaks)
 SHORT_WORD = 4  # a Han word this short never breaks; a longer one may, at a price (IN_WORD)
 BALANCE = 0.3  # a penalty of 1 is worth 1/BALANCE em of the widest line or of unevenness
+ELLIPSIS = "……"  # what stands for the cut end of a shortened text (GB/T 15834 §4.11)
+CUT_SLACK = 4.0  # shortening: a penalty of 1 is worth a quarter of the width left unused
 
 
 @dataclass(frozen=True)
@@ -320,3 +323,26 @@ def measured_html(texts: Iterable[str]) -> list[str]:
             if piece.trims:
                 seen[piece.html(trimmed=True)] = None
     return list(seen)
+
+
+def shortened(text: str, width_em: float) -> str:
+    """The text on one line of width_em: whole if it fits, else cut where a line would break best (a phrase
+    mark, between words; against the share of the width left unused) and ended with ……, a pause mark before
+    the cut dropped."""
+    text = " ".join(text.split())
+    if advance(text) <= width_em:
+        return text
+    room = width_em - advance(ELLIPSIS)
+    best, best_cost, kept = "", float("inf"), ""
+    for piece in pieces(text)[:-1]:
+        kept += piece.text
+        head = kept.rstrip().rstrip("".join(PHRASE_END))
+        width = advance(head)
+        if width > room:
+            break
+        cost = (room - width) / room * CUT_SLACK + (piece.penalty or 0.0)
+        if piece.penalty is not None and head and cost < best_cost:
+            best, best_cost = head, cost
+    if not best:  # not one break fits (a long Latin word): cut at the last character that does
+        best = next(text[:n] for n in range(len(text), -1, -1) if advance(text[:n]) <= room)
+    return best + ELLIPSIS

@@ -43,12 +43,31 @@ def _escape(ch: str) -> str:
 
 
 def shown_char(ch: str) -> str:
-    """A character for a message: itself and its code point, or only the code point if it is invisible
-    (a line separator in a message would break the one-problem-per-line output)."""
-    if unicodedata.category(ch) not in ("Zs", "Zl", "Zp", "Cf", "Cc", "Cs"):
+    """A character for a message: itself and its code point, or, if it cannot be seen on its own, its code point
+    and name (a line separator in a message would break the one-problem-per-line output; a combining mark or a
+    variation selector would sit on the quote before it)."""
+    category = unicodedata.category(ch)
+    if category not in ("Zs", "Zl", "Zp", "Cf", "Cc", "Cs", "Mn", "Me"):
         return f"'{ch}' (U+{ord(ch):04X})"
     name = unicodedata.name(ch, "")
-    return f"the invisible character U+{ord(ch):04X}" + (f" ({name})" if name else "")
+    what = "the combining mark" if category in ("Mn", "Me") else "the invisible character"
+    if "VARIATION SELECTOR" in name:
+        what = "the variation selector"
+    return f"{what} U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+MAX_PROBLEMS = 100  # reported per source; the rest are counted
+
+
+def capped(problems: list[Problem], shown: str) -> list[Problem]:
+    """At most MAX_PROBLEMS problems of one source, then how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return problems[:MAX_PROBLEMS] + [more_problems(shown, len(problems) - MAX_PROBLEMS)]
+
+
+def more_problems(shown: str, count: int) -> Problem:
+    return Problem(shown, None, None, f"... and {count:,} more problems")
 
 
 class UserError(Exception):

@@ -16,13 +16,42 @@ from .errors import Problem, UserError, shown_path
 
 LOCK_WAIT = 60.0  # seconds a build waits for another one writing into the same folder
 STALE_AGE = 3600.0  # without a lock (flock unsupported), only temp files this old are stale
-TEMP_GLOB = ".*.pdf.*.tmp"  # write_atomically's temp files: .NAME.pdf.RANDOM.tmp
+TEMP_MARK = ".studyprint-"  # in every temp file's name, so that only ours are ever removed
+TEMP_NAME_BYTES = 64  # of the target's name in a temp file's name (a file name has at most 255 bytes)
+TEMP_GLOB = f".*{TEMP_MARK}*.tmp"  # .NAME.studyprint-RANDOM.tmp and .NAME.studyprint-RANDOM.old.tmp
 
 
 def write_all(outputs: list[tuple[Path, bytes]], out_dir: Path) -> None:
     """Write every output or none: all temp files are written and fsynced first, then renamed over the
-    targets. The folder is locked (flock) meanwhile, so that concurrent builds take turns and each one can
-    remove the temp files a killed build left behind without touching a live one."""
+    targets; if a rename fails, the ones already done are undone from links to the earlier files. The folder is
+    locked (flock) meanwhile, so that concurrent builds take turns and each one can remove the temp files a
+    killed build left behind without touching a live one."""
+    _make_folder(out_dir)
+    with _folder_lock(out_dir) as locked:
+        _remove_stale_temp_files(out_dir, locked)
+        problems = [p for path, _ in outputs if (p := _not_replaceable(path))]
+        if problems:
+            raise UserError(problems)
+        temps: list[str] = []
+        moves: list[tuple[str, str, Path]] = []
+        try:
+            for path, data in outputs:
+                try:
+                    temps.append(new := _write_temp(path, data))
+                    temps.append(earlier := _keep_earlier(path))
+                except OSError as e:
+                    raise UserError([_write_problem(path, e)]) from None
+                moves.append((new, earlier, path))
+            _replace_all(moves)
+            _fsync_folder(out_dir)
+        finally:
+            for tmp in temps:
+                if tmp:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
+
+
+def _make_folder(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError([Problem(shown_path(out_dir), None, None, "the output folder is a file, not a folder")])
     try:
@@ -30,25 +59,40 @@ def write_all(outputs: list[tuple[Path, bytes]], out_dir: Path) -> None:
     except OSError as e:
         raise UserError([Problem(shown_path(out_dir), None, None,
                                  f"cannot create the output folder: {e.strerror}")]) from None
-    with _folder_lock(out_dir) as locked:
-        _remove_stale_temp_files(out_dir, locked)
-        temps: list[tuple[str, Path]] = []
+
+
+def _not_replaceable(path: Path) -> Problem | None:
+    """Why a new file cannot be renamed over the target, found before anything is replaced."""
+    if path.is_dir() and not path.is_symlink():
+        return Problem(shown_path(path), None, None, "is a folder, so the PDF cannot be written there; "
+                                                     "rename or remove the folder")
+    if path.exists() and not path.is_file():
+        return Problem(shown_path(path), None, None, "is not a regular file; remove it to write the PDF there")
+    return None
+
+
+def _keep_earlier(path: Path) -> str:
+    """A hard link to the target's earlier contents (empty string if there are none), to undo the rename."""
+    if not os.path.lexists(path):
+        return ""
+    link = _temp_name(path, ".old.tmp")
+    try:
+        os.link(path, link, follow_symlinks=False)
+    except OSError:  # a file system without hard links: a copy
+        return _write_temp(path, path.read_bytes(), mode=stat.S_IMODE(path.stat().st_mode), suffix=".old.tmp")
+    return link
+
+
+def _replace_all(moves: list[tuple[str, str, Path]]) -> None:
+    """Rename each new file over its target; on a failure put back the earlier files of those already renamed."""
+    for done, (new, _, path) in enumerate(moves):
         try:
-            for path, data in outputs:
-                try:
-                    temps.append((_write_temp(path, data), path))
-                except OSError as e:
-                    raise UserError([_write_problem(path, e)]) from None
-            for tmp, path in temps:
-                try:
-                    os.replace(tmp, path)
-                except OSError as e:
-                    raise UserError([_write_problem(path, e)]) from None
-            _fsync_folder(out_dir)
-        finally:
-            for tmp, _ in temps:
+            os.replace(new, path)
+        except OSError as e:
+            for _, earlier, undone in moves[:done]:
                 with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+                    os.replace(earlier, undone) if earlier else os.unlink(undone)
+            raise UserError([_write_problem(path, e)]) from None
 
 
 @contextlib.contextmanager
@@ -100,10 +144,10 @@ def _fsync_folder(out_dir: Path) -> None:
             os.close(fd)
 
 
-def _write_problem(path: Path, e: OSError) -> Problem:
+def _write_problem(path: Path, e: OSError, kept: str = "the earlier PDFs are unchanged") -> Problem:
     reason = e.strerror or str(e)
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason += " (the disk is full; the earlier PDFs are unchanged)"
+        reason += f" (the disk is full; {kept})"
     elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason += f" (the output folder {shown_path(path.parent)} is not writable)"
     return Problem(shown_path(path), None, None, f"cannot write: {reason}")
@@ -113,7 +157,7 @@ def _write_temp(path: Path, data: bytes, mode: int = 0o644, suffix: str = ".tmp"
     """A fsynced temp file beside path with data in it; on failure nothing is left and OSError is raised."""
     fd, tmp = -1, ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=suffix)
         with os.fdopen(fd, "wb") as f:
             fd = -1
             f.write(data)
@@ -128,6 +172,17 @@ def _write_temp(path: Path, data: bytes, mode: int = 0o644, suffix: str = ".tmp"
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _temp_name(path: Path, suffix: str) -> str:
+    """A free name for a temp file beside path (for a hard link, which mkstemp cannot make)."""
+    return os.path.join(path.parent, f"{_temp_prefix(path)}{os.urandom(6).hex()}{suffix}")
+
+
+def _temp_prefix(path: Path) -> str:
+    """.NAME.studyprint-, NAME cut to TEMP_NAME_BYTES so that a temp name is never longer than a name that fits."""
+    name = path.name.encode()[:TEMP_NAME_BYTES].decode(errors="ignore")
+    return f".{name}{TEMP_MARK}"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -186,7 +241,8 @@ def _link_target(path: Path, shown: str) -> Path:
 
 def _overwrite(path: Path, data: bytes) -> None:
     """Write data over the file itself (same inode). Not atomic, so the old contents are first saved beside it
-    (.NAME.RANDOM.bak) and removed only once the new ones are on disk: a crash midway leaves them to recover."""
+    (.NAME.studyprint-RANDOM.bak) and removed only once the new ones are on disk: a crash midway leaves them to
+    recover."""
     backup = _write_temp(path, path.read_bytes(), mode=0o600, suffix=".bak")
     try:
         with open(path, "r+b") as f:
@@ -198,3 +254,32 @@ def _overwrite(path: Path, data: bytes) -> None:
         reason = f"cannot write the fixed text: {e.strerror or e}; the old text is in {shown_path(Path(backup))}"
         raise UserError([Problem(shown_path(path), None, None, reason)]) from None
     os.unlink(backup)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, atomically: a fsynced temp file beside it is linked to the name, which
+    fails if the name was taken meanwhile, so no file is ever replaced. On a file system without hard links the name
+    is first claimed (created empty, exclusively), then the temp file renamed over that claim."""
+    tmp = ""
+    try:
+        tmp = _write_temp(path, data)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError as e:
+            if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            os.replace(tmp, path)
+            tmp = ""
+        _fsync_folder(path.parent)
+    except FileExistsError:
+        raise UserError([Problem(shown_path(path), None, None, "already exists; give --force to replace it, or "
+                                                               "-o to name another file")]) from None
+    except OSError as e:
+        raise UserError([_write_problem(path, e, kept="nothing was written")]) from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

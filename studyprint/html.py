@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import LAYOUTS, __version__, compose, typography
+from . import LAYOUTS, __version__, compose, display, typography
 from .errors import Problem, UserError
-from .model import Article, Author, Section
+from .model import Article, Author, Section, source_date_epoch
+
+RUNNING_HEAD_PT = 9  # the running head and the page number
+RUNNING_HEAD_SHARE = 0.75  # of the measure, at most, that the running head takes
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Paper:
     lines: int  # lines per page
     top_mm: float
     indent: int = 2  # characters a paragraph's first line is indented by
+    quote_indent: int = 2  # characters a quotation is indented by on each side
+    item_indent: int = 2  # characters a list item is indented by: its number or bullet stands there
 
     def page_css(self) -> str:
         mm = 72 / 25.4
@@ -38,11 +41,17 @@ class Paper:
         return (
             f"@page {{ size: {self.name}; margin: {self.top_mm * mm:.3f}pt {side:.4f}pt {bottom:.3f}pt; }}\n"
             f":root {{ --body-size: {self.body_pt}pt; --line: {self.line_pt}pt; --measure: {self.measure}; "
-            f"--indent: {self.indent}em; }}"
+            f"--indent: {self.indent}em; --quote-indent: {self.quote_indent}em; --item-indent: {self.item_indent}em; "
+            f"--head-size: {RUNNING_HEAD_PT}pt; }}"
         )
 
+    def running_head(self, title: str) -> str:
+        """The title as the running head shows it: shortened to RUNNING_HEAD_SHARE of the measure."""
+        return display.shortened(title, self.measure * self.body_pt * RUNNING_HEAD_SHARE / RUNNING_HEAD_PT)
+
     def composer(self) -> typography.Composer:
-        return typography.Composer(self.measure, self.indent, self.body_pt * typography.PX_PER_PT)
+        return typography.Composer(self.measure, self.indent, self.body_pt * typography.PX_PER_PT,
+                                   self.quote_indent, self.item_indent)
 
 
 PAPERS = {
@@ -83,11 +92,8 @@ def created_date(article: Article) -> str | None:
     """The document date: the source's, else SOURCE_DATE_EPOCH's, else none (never the clock)."""
     if article.date:
         return article.date.isoformat()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return None
+    moment = source_date_epoch()
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def render(kind: str, article: Article, page_css: str, theme: str = "red", template: str | None = None,
@@ -96,7 +102,7 @@ def render(kind: str, article: Article, page_css: str, theme: str = "red", templ
     paragraphs go through `composer`."""
     env = environment()
     if composer is not None:
-        env.filters["paragraph"] = composer.paragraph
+        env.filters.update(paragraph=composer.paragraph, quote=composer.quote, item=composer.item)
     try:
         return env.get_template(template or f"{kind}.html").render(
             kind=kind,

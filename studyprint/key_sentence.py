@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import emphasis
 from .chars import CLOSE, OPEN, SENTENCE_END, is_han, is_latin
 from .model import Section
 
@@ -49,7 +50,7 @@ def length(text: str) -> float:
 
 def choose(section: Section) -> KeySentence | None:
     for p, paragraph in enumerate(section.paragraphs, 1):
-        found = sentences(paragraph)
+        found = sentences(emphasis.plain(paragraph))
         for s in range(len(found)):
             text, end = found[s], s + 1
             while length(text) < MIN_LENGTH and end < len(found):

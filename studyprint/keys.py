@@ -7,9 +7,10 @@ source has none). Then, per output:
 * `text_key`: the source's exact bytes, its name and the options the output depends on. Found before the source
   is parsed, so an unchanged source costs a hash (no YAML, no WeasyPrint).
 * `content_key`: what the output shows, from the validated article. The handout shows everything but the poster's
-  settings; the poster shows the article's metadata, headings and practices and, of the paragraphs, only what
-  poster.content takes from them (the key sentences). A paragraph edit that leaves the key sentences alone
-  rebuilds the handout only; a comment or re-quoting rebuilds nothing.
+  settings; the poster shows the article's metadata, headings and practices and, of the intro and the sections'
+  blocks (paragraphs, sub-points, quotations, lists), only what poster.content takes from them (the key
+  sentences). A paragraph edit that leaves the key sentences alone rebuilds the handout only; a comment or
+  re-quoting rebuilds nothing.
 * booklets and previews are keyed by the PDF they are made from.
 
 Options are part of a key unless listed in IRRELEVANT for that output, so a new option counts until someone says
@@ -108,7 +109,7 @@ def shown(kind: str, article: Article) -> object:
     from . import poster  # WeasyPrint: only when a source has changed, and then something is rebuilt anyway
 
     bare = dataclasses.replace(article, intro=(),
-                               sections=tuple(dataclasses.replace(s, paragraphs=()) for s in article.sections))
+                               sections=tuple(dataclasses.replace(s, blocks=()) for s in article.sections))
     return bare, poster.content(article)
 
 

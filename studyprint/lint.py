@@ -19,7 +19,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import fonts, load, punctuation
-from .errors import Problem, UserError
+from .errors import MAX_PROBLEMS, Problem, UserError, more_problems
 from .files import rewrite
 from .punctuation import Edit, fix_text
 from .scalars import Scalar
@@ -84,7 +84,11 @@ def fix(path: Path, shown: str) -> tuple[int, list[Problem]]:
 
 
 def problems(text: str, shown: str, found: list[Finding]) -> list[Problem]:
-    return [Problem(shown, *_position(text, f.start), f.message) for f in found]
+    """The findings as located problems, at most MAX_PROBLEMS of them, then how many more there are."""
+    located = [Problem(shown, *_position(text, f.start), f.message) for f in found[:MAX_PROBLEMS]]
+    if len(found) > MAX_PROBLEMS:
+        located.append(more_problems(shown, len(found) - MAX_PROBLEMS))
+    return located
 
 
 def _read(path: Path, shown: str) -> tuple[bytes, str]:

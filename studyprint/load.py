@@ -11,22 +11,23 @@ import codecs
 import os
 import re
 import stat
-import unicodedata
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .errors import Problem, UserError
+from . import legacy, mistakes
+from .errors import Problem, UserError, capped
 
 MAX_SOURCE_BYTES = 1_000_000  # about 300 pages of handout; a study article is 10-50 KB
 MAX_DEPTH = 20  # nesting of lists and mappings; a valid source needs 4
 
 
 class _Reject(Exception):
-    def __init__(self, mark: yaml.Mark, message: str) -> None:
+    def __init__(self, mark: yaml.Mark, message: str, syntax: bool = False) -> None:
         self.mark = mark
         self.message = message
+        self.syntax = syntax  # YAML syntax a clerk may have typed by mistake (an alias, an anchor)
 
 
 class _StrictComposer(yaml.SafeLoader):
@@ -39,10 +40,10 @@ class _StrictComposer(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: object) -> Node:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise _Reject(event.start_mark, f"aliases (*{event.anchor}) are not allowed in a source")
+            raise _Reject(event.start_mark, f"aliases (*{event.anchor}) are not allowed in a source", syntax=True)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Reject(event.start_mark, f"anchors (&{anchor}) are not allowed in a source")
+            raise _Reject(event.start_mark, f"anchors (&{anchor}) are not allowed in a source", syntax=True)
         if isinstance(event, yaml.CollectionStartEvent):
             if self._depth >= MAX_DEPTH:
                 raise _Reject(event.start_mark, f"lists and mappings are nested more than {MAX_DEPTH} deep")
@@ -111,8 +112,9 @@ def decode(data: bytes, shown: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, column = _byte_position(data, e.start)
-        if _looks_gbk(data, e.start):
-            message = _convert_hint("GBK" if _decodes_as(data, "gbk") else "GB18030", shown)
+        encoding = legacy.guess(data) if data[:e.start].isascii() else None  # else UTF-8 with a damaged byte
+        if encoding:
+            message = _convert_hint(encoding, shown)
         else:
             message = (f"invalid UTF-8 at byte offset {e.start} (byte 0x{data[e.start]:02x}); "
                        "save the file as UTF-8")
@@ -158,28 +160,6 @@ def _looks_utf16(data: bytes) -> str | None:
     return "UTF-16LE" if odd > even else "UTF-16BE"
 
 
-def _looks_gbk(data: bytes, first_error: int) -> bool:
-    """GBK/GB18030 (Notepad's 'ANSI' on Chinese Windows): no UTF-8 text before the first error, and the
-    whole file decodes as GB18030 into mostly Chinese characters and punctuation."""
-    if not data[:first_error].isascii():
-        return False  # UTF-8 text with a damaged byte, not another encoding
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    wide = [ch for ch in text if ord(ch) > 0x7F]
-    chinese = sum(1 for ch in wide if unicodedata.east_asian_width(ch) in ("W", "F"))
-    return chinese >= 0.8 * len(wide)
-
-
-def _decodes_as(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _convert_hint(encoding: str, shown: str) -> str:
     return (f"the file looks like {encoding}, not UTF-8; convert it with "
             f"`iconv -f {encoding} -t UTF-8 {shown} > converted.yaml`, or in Notepad use Save As with "
@@ -187,16 +167,21 @@ def _convert_hint(encoding: str, shown: str) -> str:
 
 
 def compose(text: str, shown: str) -> Node:
-    """Parse YAML text into one node tree, or raise UserError with every problem found."""
+    """Parse YAML text into one node tree, or raise UserError with every problem found. Lines that YAML would
+    read as something else than meant (a full-width colon after a key, say) are problems too."""
+    misread = [Problem(shown, line, column, message) for line, column, message in mistakes.lines(text)]
     try:
         node = yaml.compose(text, Loader=_StrictComposer)
     except _Reject as e:
-        raise UserError([_at(shown, e.mark, e.message)]) from None
+        message = (mistakes.syntax(e.mark, None, text) if e.syntax else None) or e.message
+        raise UserError(_explained(misread, _at(shown, e.mark, message))) from None
     except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere in a file
         line, column = _char_position(text, e.position)
         raise UserError([Problem(shown, line, column, _character_message(e.character))]) from None
     except yaml.MarkedYAMLError as e:
-        raise UserError([_at(shown, e.problem_mark or e.context_mark, _syntax_message(e))]) from None
+        mark = e.problem_mark or e.context_mark
+        message = mistakes.syntax(mark, e.context, text) or _syntax_message(e)
+        raise UserError(_explained(misread, _at(shown, mark, message))) from None
     except yaml.YAMLError as e:  # not raised by PyYAML 6 for str input; kept as a safety net
         raise _problem(shown, f"YAML error: {e}") from None
     except RecursionError:
@@ -204,10 +189,17 @@ def compose(text: str, shown: str) -> Node:
     if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
         raise UserError([Problem(shown, 1, 1, "the file is empty; a source needs at least "
                                                "'title', 'authors' and 'sections'")])
-    problems = sorted(_key_problems(node, shown))
+    problems = capped(sorted([*misread, *_key_problems(node, shown)]), shown)
     if problems:
         raise UserError(problems)
     return node
+
+
+def _explained(misread: list[Problem], error: Problem) -> list[Problem]:
+    """The YAML error, unless a misread line just before it (or on it) is its cause and says it better."""
+    if error.line is not None and any(p.line is not None and 0 <= error.line - p.line <= 1 for p in misread):
+        return misread
+    return sorted([*misread, error])
 
 
 def _syntax_message(e: yaml.MarkedYAMLError) -> str:

@@ -94,7 +94,7 @@ def score(glyphs: list[Glyph], source_words: set[str] | None = None) -> dict[str
             and sum(is_han(g.ch) for g in r.glyphs) >= 4]
     pitches_all = [p for r in body for p in _han_pitches(r)]
     if not body or not pitches_all:
-        return {"error": "no body text found"}
+        return {"error": "no Chinese body text to measure (the figures are for lines of four Han characters or more)"}
     starts = collections.Counter(round(r.glyphs[0].x, 1) for r in body)
     left = min((x for x, n in starts.items() if n >= max(2, len(body) // 20)), default=starts.most_common(1)[0][0])
     em = statistics.median(pitches_all)

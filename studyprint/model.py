@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -13,13 +14,13 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import fonts
-from .errors import Problem, UserError
+from . import emphasis, fonts
+from .errors import Problem, UserError, capped
 
 MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
 MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 250 pages of A4 handout, laid out in ~10 s
 MAX_SECTIONS = 100
-MAX_PROBLEMS = 100  # reported per source; the rest are counted
+SHOWN_KEY = 40  # characters of an unknown key echoed in a message
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 MAX_QR_URL = 200  # characters: a longer URL makes modules too fine to scan from a noticeboard
@@ -32,12 +33,33 @@ class Author:
     address: str | None = None
 
 
+BLOCK_KINDS = ("point", "quote", "signature", "list", "numbered")  # what a paragraph entry may be besides text
+
+
+@dataclass(frozen=True)
+class Block:
+    """One entry of a section's paragraphs (or of the intro), in the order written."""
+
+    kind: str  # "paragraph", or one of BLOCK_KINDS: a sub-point (set as a sub-heading), a quotation, a signature
+    # or attribution line, a bulleted or a numbered list
+    lines: tuple[str, ...]  # its text: one for a paragraph, point or quote; a signature's lines; a list's items
+
+    @property
+    def text(self) -> str:
+        return self.lines[0]
+
+
 @dataclass(frozen=True)
 class Section:
     heading: str
-    paragraphs: tuple[str, ...]
+    blocks: tuple[Block, ...]
     subheading: str | None = None
     poster_line: str | None = None
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The plain paragraphs' texts, emphasis marks included."""
+        return tuple(b.text for b in self.blocks if b.kind == "paragraph")
 
 
 @dataclass(frozen=True)
@@ -58,11 +80,16 @@ class Article:
     subtitle: str | None = None
     date: datetime.date | None = None
     lang: str = "zh-CN"
-    intro: tuple[str, ...] = ()
+    intro: tuple[Block, ...] = ()
     editor: str | None = None
     poster: PosterText = PosterText()
     subject: str | None = None  # PDF metadata: /Subject, dc:description
     keywords: str | None = None  # PDF metadata: /Keywords
+
+    def paragraphs(self) -> list[str]:
+        """Every plain paragraph of the intro and the sections, in order."""
+        intro = [b.text for b in self.intro if b.kind == "paragraph"]
+        return intro + [p for s in self.sections for p in s.paragraphs]
 
 
 @dataclass(frozen=True)
@@ -119,7 +146,10 @@ class Validator:
         if not isinstance(node, ScalarNode):
             self.problem(node, f"'{key}' must be text, not {_kind(node)}")
             return None
-        value = str(node.value).strip()
+        if not self._read_as_written(node, key):
+            return None
+        # NFC: a character and its decomposed form (pinyin with combining macrons, say) are one character
+        value = unicodedata.normalize("NFC", str(node.value)).strip()
         if not value:
             self.problem(node, f"'{key}' is empty")
             return None
@@ -130,6 +160,25 @@ class Validator:
         self.total_chars += len(value)
         self._check_characters(node, value)
         return value
+
+    def _read_as_written(self, node: ScalarNode, key: str) -> bool:
+        """False, with a problem, if YAML read the text otherwise than written: a tag (`- !word text` drops
+        '!word') or a comment that cuts it (`咨询电话 #123 转人工。` keeps '咨询电话'). A comment is taken to cut
+        the text when its '#' is followed by a character, not a space, as the comments of a source are written."""
+        if node.tag.startswith("!"):
+            self.problem(node, f"the text starts with '{node.tag}', which YAML takes for a tag and drops; quote the "
+                               f"text: '{node.tag} {str(node.value)[:20]}'")
+            return False
+        if node.style is None:
+            end = node.end_mark.index
+            rest = self.text[end:self.text.find("\n", end) if "\n" in self.text[end:] else len(self.text)]
+            cut = re.match(r"[ \t]+#(?=\S)", rest)
+            if cut:
+                self.problem_at(end + cut.end() - 1, f"the text of '{key}' is cut here: YAML takes ' #' and what "
+                                                     "follows for a comment; quote the text, or write the full-width "
+                                                     "'＃'")
+                return False
+        return True
 
     def _check_characters(self, node: ScalarNode, value: str) -> None:
         bad: list[tuple[int, str]] = []
@@ -175,6 +224,54 @@ class Validator:
         values = [self.text_value(item, key) for item in items]
         return tuple(v for v in values if v is not None)
 
+    def body_text(self, node: Node, key: str) -> str | None:
+        """A text that is set as body text: it may hold **emphasis**, in pairs."""
+        value = self.text_value(node, key)
+        if value is not None and emphasis.unpaired(value) is not None:
+            raw = self.text[node.start_mark.index:node.end_mark.index]
+            at = raw.rfind(emphasis.MARK)
+            self.problem_at(node.start_mark.index + max(at, 0),
+                            f"'{emphasis.MARK}' marks emphasis in pairs (**重点**); this one has no partner")
+            return None
+        return value
+
+    def blocks(self, node: Node, key: str) -> tuple[Block, ...] | None:
+        """Paragraph entries: a text, or a mapping of one of BLOCK_KINDS (`- quote: ...`)."""
+        items = self._items(node, key)
+        if items is None:
+            return None
+        found = [self.block(item, key) for item in items]
+        return tuple(b for b in found if b is not None)
+
+    def block(self, node: Node, key: str) -> Block | None:
+        if isinstance(node, ScalarNode):
+            text = self.body_text(node, key)
+            return Block("paragraph", (text,)) if text is not None else None
+        if not isinstance(node, MappingNode) or len(node.value) != 1:
+            self.problem(node, f"an entry of '{key}' is a paragraph's text, or one of "
+                               f"{', '.join(k + ':' for k in BLOCK_KINDS)} with its text")
+            return None
+        (kind_node, value_node), = node.value
+        kind = str(kind_node.value)
+        if kind not in BLOCK_KINDS:
+            near = difflib.get_close_matches(kind, BLOCK_KINDS, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'?" if near else f"expected one of: {', '.join(BLOCK_KINDS)}"
+            self.problem(kind_node, f"unknown kind of paragraph '{kind}'; {hint}")
+            return None
+        if kind in ("list", "numbered") or (kind == "signature" and isinstance(value_node, SequenceNode)):
+            lines = self.body_texts(value_node, kind)
+        else:
+            line = self.body_text(value_node, kind)
+            lines = (line,) if line is not None else None
+        return Block(kind, lines) if lines else None
+
+    def body_texts(self, node: Node, key: str) -> tuple[str, ...] | None:
+        items = self._items(node, key)
+        if items is None:
+            return None
+        values = [self.body_text(item, key) for item in items]
+        return tuple(v for v in values if v is not None) if all(v is not None for v in values) else None
+
     @staticmethod
     def records(fields: dict[str, Field], what: str, limit: int = MAX_SECTIONS):
         def check(v: Validator, node: Node, key: str) -> tuple[dict[str, Any], ...] | None:
@@ -198,12 +295,16 @@ class Validator:
         return node.value
 
     def date_value(self, node: Node, key: str) -> datetime.date | None:
+        written = str(node.value).strip() if isinstance(node, ScalarNode) else ""
         try:
-            if isinstance(node, ScalarNode):
-                return datetime.date.fromisoformat(str(node.value).strip())
+            return datetime.date.fromisoformat(written)
         except ValueError:
             pass
-        self.problem(node, f"'{key}' must be an ISO date like 2024-06-18")
+        ascii_form = unicodedata.normalize("NFKC", written)
+        if ascii_form != written and _is_iso_date(ascii_form):
+            self.problem(node, f"'{key}' is written in full-width digits ({written}); write {ascii_form}")
+        else:
+            self.problem(node, f"'{key}' must be an ISO date like 2024-06-18")
         return None
 
     def bool_value(self, node: Node, key: str) -> bool | None:
@@ -233,23 +334,25 @@ class Validator:
         return value
 
 
-def _capped(problems: list[Problem], shown: str) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return problems[:MAX_PROBLEMS] + [Problem(shown, None, None, f"... and {more:,} more problems")]
+def _is_iso_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
-def _kind(node: Node) -> str:
+def _kind(node: Node, echo: bool = True) -> str:
+    """What the node is, for a message; a text is quoted (its start) only when `echo`."""
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    return f"the text '{str(node.value)[:20]}'"
+    return f"the text '{str(node.value)[:20]}'" if echo else "a text"
 
 
 def _required(fields: dict[str, Field]) -> list[str]:
@@ -261,9 +364,10 @@ def _near_miss(key: str, fields: dict[str, Field]) -> list[str]:
 
 
 def _unknown_key(key: str, near: list[str], fields: dict[str, Field]) -> str:
+    shown = key if len(key) <= SHOWN_KEY else key[:SHOWN_KEY] + f"… ({len(key):,} characters)"
     if near:
-        return f"unknown key '{key}'; did you mean '{near[0]}'?"
-    return f"unknown key '{key}'; expected one of: {', '.join(fields)}"
+        return f"unknown key '{shown}'; did you mean '{near[0]}'?"
+    return f"unknown key '{shown}'; expected one of: {', '.join(fields)}"
 
 
 TEXT = Field(Validator.text_value)
@@ -275,7 +379,7 @@ AUTHOR_FIELDS = {
 SECTION_FIELDS = {
     "heading": Field(Validator.text_value, required=True),
     "subheading": TEXT,
-    "paragraphs": Field(Validator.texts, required=True),
+    "paragraphs": Field(Validator.blocks, required=True),
     "poster_line": TEXT,
 }
 POSTER_FIELDS = {"title": TEXT, "tagline": TEXT, "footer": TEXT, "key_sentences": Field(Validator.bool_value),
@@ -286,7 +390,7 @@ ARTICLE_FIELDS = {
     "authors": Field(Validator.records(AUTHOR_FIELDS, "an author"), required=True),  # type: ignore[arg-type]
     "date": Field(Validator.date_value),
     "lang": Field(Validator.lang_value),
-    "intro": Field(Validator.texts),
+    "intro": Field(Validator.blocks),
     "sections": Field(Validator.records(SECTION_FIELDS, "a section"), required=True),  # type: ignore[arg-type]
     "editor": TEXT,
     "poster": Field(lambda v, node, key: v.record(node, POSTER_FIELDS, "'poster'")),
@@ -295,18 +399,42 @@ ARTICLE_FIELDS = {
 }
 
 
+LATEST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z: the last moment a date can say
+
+
+def source_date_epoch() -> datetime.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org): the date of a source that gives none. Unset or empty: none;
+    anything but whole seconds since 1970 that a date can hold is an error, never ignored."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    value = raw.strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > LATEST_EPOCH:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise UserError([Problem("SOURCE_DATE_EPOCH", None, None,
+                                 f"'{shown}' is not a moment: give whole seconds since 1970-01-01 as ASCII digits, "
+                                 f"at most {LATEST_EPOCH} (9999-12-31), or unset it")])
+    return datetime.datetime.fromtimestamp(int(value), tz=datetime.UTC)
+
+
+# Every key of the source format, and the kinds of paragraph entries: what a clerk's mistyped key may be
+KEYS = frozenset({*ARTICLE_FIELDS, *AUTHOR_FIELDS, *SECTION_FIELDS, *POSTER_FIELDS, *BLOCK_KINDS})
+
+
 def validate(root: Node, text: str, shown: str, name: str) -> Article:
     """Turn a source's node tree into an Article, or raise UserError listing every problem."""
     v = Validator(shown, text)
     if not isinstance(root, MappingNode):
-        v.problem(root, f"a source must be a mapping of keys (title:, authors:, sections:), not {_kind(root)}")
+        # nothing of a file that is no source (a token given by mistake) is echoed
+        v.problem(root, "a source must be a mapping of keys (title:, authors:, sections:), "
+                        f"not {_kind(root, echo=False)}")
         raise UserError(v.problems)
     values = v.record(root, ARTICLE_FIELDS, "the source")
     if v.total_chars > MAX_TOTAL_CHARS:
         v.problem(root, f"the source has {v.total_chars:,} characters of text; the limit is {MAX_TOTAL_CHARS:,} "
                         "(split it into several sources)")
     if v.problems or values is None:
-        raise UserError(_capped(sorted(v.problems, key=lambda p: (p.line or 0, p.column or 0)), shown))
+        raise UserError(capped(sorted(v.problems, key=lambda p: (p.line or 0, p.column or 0)), shown))
     return Article(
         name=name,
         title=values["title"],
@@ -315,7 +443,8 @@ def validate(root: Node, text: str, shown: str, name: str) -> Article:
         date=values.get("date"),
         lang=values.get("lang", "zh-CN"),
         intro=values.get("intro", ()),
-        sections=tuple(Section(**s) for s in values["sections"]),
+        sections=tuple(Section(s["heading"], s["paragraphs"], s.get("subheading"), s.get("poster_line"))
+                       for s in values["sections"]),
         editor=values.get("editor"),
         poster=PosterText(**values.get("poster", {})),
         subject=values.get("subject"),

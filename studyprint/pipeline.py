@@ -49,7 +49,13 @@ class Output:
 
 
 def read_sources(paths: list[Path]) -> list[model.Article]:
+    """Every source loaded and validated, with the environment the build reads (SOURCE_DATE_EPOCH); all
+    problems at once."""
     articles, problems = [], []
+    try:
+        model.source_date_epoch()
+    except UserError as e:
+        problems.extend(e.problems)
     for path in paths:
         shown = shown_path(path)
         try:
@@ -86,7 +92,8 @@ def handout_html(article: model.Article, options: Options) -> tuple[str, typogra
 
     paper = html.PAPERS[options.paper]
     composer = paper.composer()
-    return html.render("handout", article, paper.page_css(), composer=composer), composer
+    return html.render("handout", article, paper.page_css(), composer=composer,
+                       running_head=paper.running_head(article.title)), composer
 
 
 def poster_html(article: model.Article, plan: poster.Plan) -> str:
@@ -133,7 +140,7 @@ def layout_handout(article: model.Article, shown: str, options: Options) -> tupl
 def render(kind: str, article: model.Article, source: Path, options: Options) -> Output:
     """One output's PDF bytes, finished. WeasyPrint's warnings and a layout not as composed fail a strict build;
     without strict mode they are kept as the output's warnings."""
-    from . import pdf
+    from . import overflow, pdf
 
     started = time.perf_counter()
     shown = shown_path(source)
@@ -146,7 +153,8 @@ def render(kind: str, article: model.Article, source: Path, options: Options) ->
     except pdf.RenderError as e:
         raise UserError([Problem(shown, None, None, f"{kind}: {e}")]) from None
     data = finish(data, rendered, kind, shown, options)
-    problems = [f"WeasyPrint warning: {w}" for w in rendered.warnings] + problems
+    problems = ([f"WeasyPrint warning: {w}" for w in rendered.warnings] + problems
+                + overflow.text_past_its_column(rendered.document))
     if options.strict and problems:
         raise UserError([Problem(shown, None, None, f"{kind}: {p} (this fails the build; --no-strict allows it)")
                          for p in problems])

@@ -23,7 +23,7 @@ from pikepdf import Array, Dictionary, Name
 from . import boxes
 
 BLOCKS = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6"})
-GROUPS = {"Sect": "Sect", "Art": "Sect"}  # a poster card is a section of the article, as in the handout
+GROUPS = {"Sect": "Sect", "Art": "Sect", "BlockQuote": "BlockQuote", "L": "L"}  # a poster card is a Sect too
 # Elements that only group others: dropped, their children taken by their parent.
 TRANSPARENT = frozenset({"Div", "NonStruct", "Part", "Span"})
 
@@ -202,6 +202,14 @@ def logical(children: list[Element]) -> Element:
 
 def _convert(element: Element) -> list[Element]:
     if element.role in BLOCKS:
+        contents = list(element.contents())
+        return [Element(element.role, list(contents))] if contents else []
+    if element.role == "LI":  # a list item: its label (the number or bullet), then its body
+        kids = [x for kid in element.kids if isinstance(kid, Element) for x in _convert(kid)]
+        label = [k for k in kids if k.role == "Lbl"]
+        body = [k for k in kids if k.role != "Lbl"]
+        return [Element("LI", [*label, Element("LBody", body)])] if body else []
+    if element.role in ("Lbl", "LBody") and _inline(element):
         contents = list(element.contents())
         return [Element(element.role, list(contents))] if contents else []
     if element.role == "Figure":  # a drawing (the poster's QR code): kept whole, with its alternative text

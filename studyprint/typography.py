@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from . import boxes, compose
+from . import boxes, compose, emphasis
 from .chars import FULLWIDTH, NO_BREAK_SPACES, NO_LINE_START, OPEN, is_cjk, is_han, is_latin, is_mark
 
 FLUSH_TOLERANCE_PT = 0.1  # a composed line may end this far from where the composer put it
@@ -140,21 +140,32 @@ def markup(text: str) -> Markup:
 
 @dataclass
 class Composer:
-    """Composes the body paragraphs of one handout (measure and indent in em, the body size in px) and keeps
-    them, in order, for the check after layout."""
+    """Composes the body paragraphs of one handout (measure and indents in em, the body size in px) and keeps
+    them, in order, for the check after layout. A paragraph's text may hold **emphasis** (set bold)."""
 
     measure: float
-    indent: float
+    indent: float  # a paragraph's first line
     em_px: float
+    quote_indent: float  # a quotation is narrower by this on each side (handout.css: blockquote)
+    item_indent: float  # a list item by this on the left, where its number or bullet stands (.list)
     template: str = "layouts/handout.html"
     composed: list[compose.Paragraph] = field(default_factory=list)
 
-    def paragraph(self, text: str, bold: bool = False) -> Markup:
+    def paragraph(self, text: str) -> Markup:
         """The `paragraph` filter: one body paragraph's lines as HTML."""
-        return self.runs([compose.Run(text, bold)])
+        return self._compose(text, self.measure, self.indent)
 
-    def runs(self, runs: list[compose.Run]) -> Markup:
-        composed = compose.compose(runs, self.measure, self.indent)
+    def quote(self, text: str) -> Markup:
+        """The `quote` filter: a quotation paragraph, indented on both sides."""
+        return self._compose(text, self.measure - 2 * self.quote_indent, self.indent)
+
+    def item(self, text: str) -> Markup:
+        """The `item` filter: a list item, beside its number or bullet, with no first-line indent."""
+        return self._compose(text, self.measure - self.item_indent, 0.0)
+
+    def _compose(self, text: str, measure: float, indent: float) -> Markup:
+        runs = [compose.Run(piece, bold) for piece, bold in emphasis.runs(text)]
+        composed = compose.compose(runs, measure, indent)
         self.composed.append(composed)
         return Markup("<br>".join(_line_html(composed, line, self.em_px) for line in composed.lines))
 
@@ -169,9 +180,9 @@ class Composer:
         tolerance = FLUSH_TOLERANCE_PT * PX_PER_PT
         for number, (composed, (column, lines)) in enumerate(zip(self.composed, laid_out, strict=True), 1):
             where = f"{self.template}: body paragraph {number} ('{_opening(composed)}')"
-            if abs(column - self.measure * self.em_px) > tolerance:
+            if abs(column - composed.measure * self.em_px) > tolerance:
                 problems.append(f"{where}: its column is {column / PX_PER_PT:.2f} pt wide, the composer's measure "
-                                f"{self.measure * self.em_px / PX_PER_PT:.2f} pt; the page style and the composer "
+                                f"{composed.measure * self.em_px / PX_PER_PT:.2f} pt; the page style and the composer "
                                 "disagree")
                 continue
             if len(lines) != len(composed.lines):
@@ -248,7 +259,8 @@ class _Piece:
 
 def _piece(segment: compose.Segment) -> _Piece:
     classes = [name for name, on in (("h", segment.halt), ("w", segment.kind in ("word", "alone")),
-                                     ("g", segment.kind == "mark" and len(segment.text) > 1),
+                                     ("g", segment.kind == "mark" and len(segment.text) > 1 or
+                                      segment.kind == "blank"),
                                      ("f", "fwid" in segment.features)) if on]
     return _Piece(segment.text, classes, segment.bold, _spaced(segment))
 

@@ -38,6 +38,15 @@ class Run:
     err: str
 
 
+# Real pieces of mixed Chinese text: Han, marks of every kind, Latin words, numbers, versions, options, paths.
+MIXED_PIECES = [
+    "学习", "贯彻", "落实", "党的", "工作", "，", "。", "、", "；", "：", "？", "！", "“", "”", "‘", "’",
+    "（", "）", "《", "》", "——", "……", "·", "Linux", "initramfs", "bookworm", "PostgreSQL", "5.10", "2023", "11:59:01",
+    "--force", "/usr/share/doc/", "https://www.debian.org/", "99.9%", "GDP", " ", "　", "a", "x86-64", "vnpy.alpha",
+    "user@lists.debian.org", "supercalifragilisticexpialidocious",
+]
+
+
 def run_build(*argv: str | Path) -> Run:
     """Run `build.py ARGV --no-cache` in-process and capture its exit status and output. Without the cache: tests
     change the code between builds (a monkeypatched stage), which no cache key can see; test_cache.py tests it."""

@@ -116,6 +116,29 @@ def test_headings_never_sit_alone_at_a_page_bottom(built):
         doc.close()
 
 
+@pytest.mark.parametrize("repeat", [1, 4])  # 55 and 220 characters
+def test_a_long_title_s_running_head_is_shortened_to_one_line_inside_the_type_area(tmp_path, source_copy, repeat):
+    title = ("关于深入学习贯彻新时代中国特色社会主义思想进一步加强和改进基层党组织建设工作"
+             "若干问题的实施意见和具体措施的通知") * repeat
+    source_copy.write_text(re.sub(r"^title: .*$", f"title: {title}", source_copy.read_text(encoding="utf-8"),
+                                  count=1, flags=re.M), encoding="utf-8")
+    assert run_build(source_copy, "--out", tmp_path, "--only", "handout", "-q").code == 0
+    doc = pdfium.PdfDocument(str(tmp_path / "six-principles-handout.pdf"))
+    try:
+        page = doc[1]
+        text = page.get_textpage()
+        head = running_lines([text.get_text_range()])[0][0]
+        assert head.endswith("……") and title.startswith(head.removesuffix("……")) and len(head) < len(title)
+        at = text.get_text_range().index(head)
+        boxes = [text.get_charbox(i, loose=True) for i in range(at, at + len(head))]
+        width = page.get_size()[0]
+    finally:
+        doc.close()
+    assert len({round(box[1]) for box in boxes}) == 1  # one line
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    assert right - left <= 0.75 * 38 * 12 + 0.5 and left > (width - 38 * 12) / 2  # A4: 38 characters of 12 pt
+
+
 def test_a5_handout(tmp_path):
     result = run_build(SOURCE, "--out", tmp_path, "--paper", "A5", "--only", "handout", "-q")
     assert result.code == 0, result.err
@@ -174,3 +197,14 @@ def test_build_py_runs_as_a_script(tmp_path):
     result = subprocess.run(["python", str(ROOT / "build.py"), str(SOURCE), "--out", str(tmp_path), "--check"],
                             capture_output=True, text=True)
     assert (result.returncode, result.stdout) == (0, "1 source(s) OK\n")
+
+
+def test_several_chinese_authors_are_listed_with_the_enumeration_comma(tmp_path, source_copy):
+    text = source_copy.read_text(encoding="utf-8").replace("  - name: 李先波", "  - name: 李先波\n  - name: 邓丽丽", 1)
+    source_copy.write_text(text, encoding="utf-8")
+    assert run_build(source_copy, "--out", tmp_path, "--only", "poster", "-q").code == 0
+    doc = pdfium.PdfDocument(str(tmp_path / "six-principles-poster.pdf"))
+    try:
+        assert doc.get_metadata_dict()["Author"] == "李先波、邓丽丽"
+    finally:
+        doc.close()

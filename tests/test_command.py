@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_SOURCE
 
+import studyprint
 from studyprint import ROOT, __version__
 from studyprint.cli import main
 
@@ -97,8 +98,9 @@ def test_new_writes_a_starter_that_builds_and_lints_clean(tmp_path: Path, monkey
     assert (tmp_path / "source" / "学习体会.yaml").read_text(encoding="utf-8") == text
 
 
-def test_import_is_not_available_until_the_importer_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_is_not_available_without_the_importer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "studyprint.importer", None)  # as if studyprint/importer.py did not exist
+    monkeypatch.delattr(studyprint, "importer", raising=False)
     assert run("import", "article.html") == (2, "", "studyprint: import is not available in this version of "
                                                    "studyprint\n")
 
@@ -108,6 +110,7 @@ def test_import_hands_its_arguments_to_the_importer(monkeypatch: pytest.MonkeyPa
     importer = types.ModuleType("studyprint.importer")
     importer.main = lambda argv: given.append(argv) or 3  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "studyprint.importer", importer)
+    monkeypatch.setattr(studyprint, "importer", importer, raising=False)
     assert run("import", "a.html", "--out", "source/a.yaml")[0] == 3
     assert given == [["a.html", "--out", "source/a.yaml"]]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from conftest import MIXED_PIECES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,12 +14,7 @@ from studyprint.chars import NO_LINE_END, NO_LINE_START, is_mark
 
 A4, INDENT = 38, 2
 
-# Real pieces of mixed Chinese text: Han, marks of every kind, Latin words, numbers, versions, options, paths.
-PIECES = ["学习", "贯彻", "落实", "党的", "工作", "，", "。", "、", "；", "：", "？", "！", "“", "”", "‘", "’", "（",
-          "）", "《", "》", "——", "……", "·", "Linux", "initramfs", "bookworm", "PostgreSQL", "5.10", "2023", "11:59:01",
-          "--force", "/usr/share/doc/", "https://www.debian.org/", "99.9%", "GDP", " ", "　", "a", "x86-64",
-          "vnpy.alpha", "user@lists.debian.org", "supercalifragilisticexpialidocious"]
-TEXTS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=80).map("".join).filter(lambda t: t.strip())
+TEXTS = st.lists(st.sampled_from(MIXED_PIECES), min_size=1, max_size=80).map("".join).filter(lambda t: t.strip())
 
 
 def line_text(p: c.Paragraph, line: c.Line) -> str:
@@ -50,7 +46,7 @@ def test_lines_fit_the_measure_and_justified_ones_fill_it(text: str, page: tuple
     p = composed(text, *page)
     for k, line in enumerate(p.lines):
         assert line.width <= p.measure + 1e-6, (line_text(p, line), line.width)
-        if k < len(p.lines) - 1 and line.justified:
+        if k < len(p.lines) - 1 and line.justified and not p.junctions[line.end].ragged:
             assert abs(line.width - p.measure) < 1e-6
             assert abs(line.fit.tracking) <= (c.TRACK_LOOSE if p.loose else c.TRACK_MAX) + 1e-9
 
@@ -212,3 +208,29 @@ def test_bold_runs_are_measured_in_the_bold_face() -> None:
     p = c.compose([c.Run("使用"), c.Run("Linux", bold=True), c.Run("内核")], A4, 0)
     word = next(s for line in p.lines for s in line.segments if s.kind == "word")
     assert word.bold and word.width == c.shaping.advance("Linux", True) != c.shaping.advance("Linux")
+
+
+BLANKS = "第二题：我们要坚持（　　）、（　　），这是新时代的要求。" + "　" * 30 + "结束。"
+
+
+def test_a_run_of_ideographic_spaces_is_one_blank_never_broken_inside() -> None:
+    p = composed(BLANKS)
+    blanks = [a for a in p.atoms if "　" in a.text]
+    assert [a.text for a in blanks] == ["　　", "　　", "　" * 30]
+    assert all(a.kind == "blank" and a.width == len(a.text) for a in blanks)
+
+
+def test_a_line_ending_in_a_blank_is_ragged_and_the_blank_hangs() -> None:
+    """Ideographic spaces at a line's end hang (CSS Text 3 §4.1.3; WeasyPrint gives them no width there): the
+    line ends as a paragraph's last line does, its characters at their natural pitch."""
+    p = composed(BLANKS)
+    first = p.lines[0]
+    assert line_text(p, first).endswith("要求。" + "　" * 30)
+    assert first.segments[-1].width == 0 and first.fit == c.Fit()
+    assert first.width == sum(s.width for s in first.segments) + INDENT  # no blank, no spacing
+    assert line_text(p, p.lines[1]) == "结束。"
+
+
+def test_a_blank_wider_than_a_line_is_set_not_refused() -> None:
+    p = composed("填空" + "　" * 100 + "。", 12, 0)
+    assert "".join(line_text(p, line) for line in p.lines) == "填空" + "　" * 100 + "。"

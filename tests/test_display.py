@@ -87,3 +87,25 @@ def test_no_character_is_added_or_lost(text, measure):
         shown = re.sub(r"<[^>]+>", "", str(b.html(option)).replace("<br>", " "))
         assert shown.replace(" ", "") == text.replace(" ", "").replace("\u3000", "")
         assert all(b.line_width(*line) <= measure + 1e-6 for line in option.lines)
+
+
+LONG_TITLE = "关于深入学习贯彻新时代中国特色社会主义思想，进一步加强和改进基层党组织建设工作若干问题的实施意见"
+
+
+def test_a_text_that_fits_is_not_shortened():
+    assert display.shortened("党群干部要做到六个树立", 20) == "党群干部要做到六个树立"
+
+
+def test_a_long_text_is_cut_at_a_phrase_and_ends_with_an_ellipsis():
+    # the ， before the cut dropped
+    assert display.shortened(LONG_TITLE, 30) == "关于深入学习贯彻新时代中国特色社会主义思想……"
+
+
+@given(st.text(alphabet="党群干部要做到树立 Debian，、。“”《》apt-get/usr/share1.2", min_size=1, max_size=80),
+       st.floats(4, 40))
+@settings(max_examples=200, deadline=None)
+def test_a_shortened_text_fits_and_keeps_the_start(text, width_em):
+    short = display.shortened(text, width_em)
+    assert display.advance(short) <= width_em + 1e-9
+    start = short.removesuffix(display.ELLIPSIS)
+    assert " ".join(text.split()).startswith(start)

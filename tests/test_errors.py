@@ -83,10 +83,10 @@ def test_file_that_is_a_list(tmp_path):
             "1:1: a source must be a mapping of keys (title:, authors:, sections:), not a list")
 
 
-def test_file_that_is_a_scalar(tmp_path):
-    refused(tmp_path, "党群干部要做到六个树立\n",
-            "1:1: a source must be a mapping of keys (title:, authors:, sections:), "
-            "not the text '党群干部要做到六个树立'")
+def test_file_that_is_a_scalar_is_refused_without_echoing_it(tmp_path):
+    """A file that is no source (a token, a key given by mistake) is not echoed into a CI log."""
+    refused(tmp_path, "ghp_SECRETTOKEN12345abcdef\n",
+            "1:1: a source must be a mapping of keys (title:, authors:, sections:), not a text")
 
 
 def test_duplicate_keys_are_detected_not_silently_overwritten(tmp_path):
@@ -115,8 +115,9 @@ def test_billion_laughs_is_refused_quickly_with_bounded_memory(tmp_path):
 
 
 def test_an_alias_without_an_anchor_is_refused(tmp_path):
-    refused(tmp_path, GOOD.replace("title: 标题", "title: *t"),
-            "1:8: aliases (*t) are not allowed in a source")
+    refused(tmp_path, GOOD.replace("title: 标题", "title: *t"),  # an alias, or a text meant to start with '*'
+            "1:8: a text starting with '*' must be quoted: YAML reads '*' as an alias; write title: '*t' "
+            "(**emphasis** at the start of a text needs the quotes too)")
 
 
 def test_deep_nesting_is_refused_not_a_recursion_error(tmp_path):
@@ -196,15 +197,36 @@ def test_gbk_is_refused_with_how_to_convert(tmp_path, codec, named, extra):
             f"`iconv -f {named} -t UTF-8 {src} > converted.yaml`, or in Notepad use Save As with encoding UTF-8")
 
 
+TRADITIONAL = (GOOD.replace("标题", "標題").replace("作者", "李先波").replace("树立远大信念", "樹立遠大信念")
+               .replace("正文", "黨群幹部的素質與學養高低，直接決定著黨組織的威信和形象"))
+JAPANESE = (GOOD.replace("标题", "見出し").replace("作者", "山田").replace("树立远大信念", "学習の進め方")
+            .replace("正文", "党の組織は、学習会の資料を印刷します"))
+
+
+@pytest.mark.parametrize(("text", "codec", "named"),
+                         [(TRADITIONAL, "big5", "BIG5"), (JAPANESE, "shift_jis", "SHIFT_JIS")])
+def test_other_legacy_encodings_are_named_not_taken_for_gbk(tmp_path, text, codec, named):
+    src = tmp_path / "x.yaml"
+    refused(tmp_path, text.encode(codec),
+            f"1:{text.index(text.split()[1]) + 1}: the file looks like {named}, not UTF-8; convert it with "
+            f"`iconv -f {named} -t UTF-8 {src} > converted.yaml`, or in Notepad use Save As with encoding UTF-8")
+
+
+def test_utf8_with_a_damaged_byte_is_not_taken_for_another_encoding(tmp_path):
+    data = GOOD.encode().replace("正文".encode(), "正文".encode() + b"\xb5\xb3")
+    refused(tmp_path, data, "7:11: invalid UTF-8 at byte offset 112 (byte 0xb5); save the file as UTF-8")
+
+
 @pytest.mark.skipif(shutil.which("iconv") is None, reason="no iconv")
-@pytest.mark.parametrize("codec", ["gbk", "utf-16", "utf-16-le"])
-def test_the_suggested_iconv_command_works(tmp_path, codec):
-    src = write(tmp_path, GOOD.encode(codec))
+@pytest.mark.parametrize(("text", "codec"), [(GOOD, "gbk"), (GOOD, "utf-16"), (GOOD, "utf-16-le"),
+                                             (TRADITIONAL, "big5"), (JAPANESE, "shift_jis")])
+def test_the_suggested_iconv_command_works(tmp_path, text, codec):
+    src = write(tmp_path, text.encode(codec))
     result = run_build(src, "--check")
     command = result.err.split("`")[1]
     assert command.startswith("iconv -f ")
     subprocess.run(command, shell=True, cwd=tmp_path, check=True)
-    assert (tmp_path / "converted.yaml").read_text(encoding="utf-8") == GOOD
+    assert (tmp_path / "converted.yaml").read_text(encoding="utf-8") == text
 
 
 def test_invalid_utf8_names_byte_offset_and_line(tmp_path):
@@ -212,9 +234,11 @@ def test_invalid_utf8_names_byte_offset_and_line(tmp_path):
     refused(tmp_path, data, "7:10: invalid UTF-8 at byte offset 109 (byte 0xe6); save the file as UTF-8")
 
 
-def test_latin1_is_invalid_utf8_not_gbk(tmp_path):
+def test_latin1_is_named_windows_1252_not_gbk(tmp_path):
+    src = tmp_path / "x.yaml"
     refused(tmp_path, GOOD.replace("作者", "José").encode("latin-1", errors="ignore"),
-            "3:14: invalid UTF-8 at byte offset 30 (byte 0xe9); save the file as UTF-8")
+            "3:14: the file looks like WINDOWS-1252, not UTF-8; convert it with "
+            f"`iconv -f WINDOWS-1252 -t UTF-8 {src} > converted.yaml`, or in Notepad use Save As with encoding UTF-8")
 
 
 def test_a_binary_file_is_not_a_text_file(tmp_path):
@@ -382,5 +406,5 @@ def test_echoed_keys_and_values_stay_on_one_line_and_cannot_drive_the_terminal(t
 def test_a_file_name_with_a_line_break(tmp_path):
     src = write(tmp_path, "title: [", name="a\nb.yaml")
     result = run_build(src, "--check")
-    assert (result.code, result.err) == (1, f"{tmp_path}/a\\nb.yaml:1:9: YAML syntax error: expected the node "
-                                            "content, but found '<stream end>' (while parsing a flow node)\n")
+    assert (result.code, result.err) == (1, f"{tmp_path}/a\\nb.yaml:1:9: a text starting with '[' must be quoted: "
+                                            "YAML reads '[' as a list; write title: '['\n")

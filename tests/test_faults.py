@@ -106,8 +106,8 @@ def test_sigkill_in_the_middle_of_writing_then_the_next_build_cleans_up(tmp_path
 def test_stale_temp_files_are_removed_and_nothing_else(tmp_path, reference):
     out = tmp_path / "out"
     out.mkdir()
-    stale = [".six-principles-handout.pdf.k3j_x9ab.tmp", ".other-poster.pdf.zz.tmp"]
-    keep = ["notes.txt", ".hidden", "report.pdf.tmp", ".x.tmp"]
+    stale = [".six-principles-handout.pdf.studyprint-k3j_x9ab.tmp", ".other-poster.pdf.studyprint-zz.old.tmp"]
+    keep = ["notes.txt", ".hidden", "report.pdf.tmp", ".x.tmp", ".my-notes.pdf.k3j_x9ab.tmp"]  # not ours
     for name in stale + keep:
         (out / name).write_text("left over")
     result = run_build(SOURCE, "--out", out, "-q")
@@ -118,7 +118,7 @@ def test_stale_temp_files_are_removed_and_nothing_else(tmp_path, reference):
 def test_a_build_waits_for_another_one_writing_and_keeps_its_live_temp_file(tmp_path, reference):
     out = tmp_path / "out"
     out.mkdir()
-    live = out / ".six-principles-poster.pdf.live.tmp"
+    live = out / ".six-principles-poster.pdf.studyprint-live.tmp"
     live.write_bytes(reference["six-principles-poster.pdf"])
     lock = os.open(out, os.O_RDONLY)
     fcntl.flock(lock, fcntl.LOCK_EX)  # another build is writing (a separate open file: flock conflicts)
@@ -188,6 +188,35 @@ def test_full_disk_while_writing_keeps_every_earlier_pdf(tmp_path, monkeypatch, 
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # not even the handout replaced
 
 
+def test_a_target_that_is_a_folder_is_found_before_anything_is_replaced(tmp_path, reference):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / NAMES[0]).write_bytes(b"earlier")
+    (out / NAMES[1]).mkdir()
+    result = run_build(SOURCE, "--out", out)
+    assert (result.code, result.err) == (1, f"{out}/{NAMES[1]}: is a folder, so the PDF cannot be written there; "
+                                            "rename or remove the folder\n")
+    assert (out / NAMES[0]).read_bytes() == b"earlier"
+    assert sorted(p.name for p in out.iterdir()) == NAMES
+
+
+def test_a_rename_that_fails_puts_back_the_ones_already_done(tmp_path, monkeypatch, reference):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / NAMES[0]).write_bytes(b"earlier handout")
+    real = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith(NAMES[1]):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = run_build(SOURCE, "--out", out)
+    assert (result.code, result.err) == (1, f"{out}/{NAMES[1]}: cannot write: Input/output error\n")
+    assert [(p.name, p.read_bytes()) for p in out.iterdir()] == [(NAMES[0], b"earlier handout")]
+
+
 def test_full_disk_on_a_tiny_tmpfs(tmp_path, reference):
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
@@ -229,3 +258,11 @@ def test_the_build_script_itself_never_prints_a_traceback(tmp_path):
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (f"{bad}:1:9: the file contains a NUL byte (byte offset 8): it is not a text file; "
                            "a source is a YAML text file saved as UTF-8\n")
+
+
+def test_a_long_source_name_that_fits_the_file_system_builds(tmp_path):
+    source = tmp_path / ("学" * 78 + ".yaml")  # 234 bytes: NAME-poster.pdf takes 245 of the 255 a name may have
+    source.write_bytes(SOURCE.read_bytes())
+    result = run_build(source, "--out", tmp_path / "out", "--only", "poster", "-q")
+    assert (result.code, result.err) == (0, "")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["学" * 78 + "-poster.pdf"]

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import weasyprint
 import yaml
 from conftest import MINIMAL_SOURCE as GOOD
-from conftest import run_build
+from conftest import MIXED_PIECES, run_build
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -89,6 +91,40 @@ def buildable_sources() -> st.SearchStrategy[str]:
     return st.builds(as_yaml, article(text), st.sampled_from([None, '"']))
 
 
+def mixed_sources() -> st.SearchStrategy[str]:
+    """Valid structure, long texts of real pieces (Han, every kind of mark, Latin words, versions, paths, URLs,
+    fill-in blanks): what the composer, the layout check and the poster's display lines must all set."""
+    pieces = st.sampled_from([*MIXED_PIECES, "　" * 4, "　" * 45, "**重点**"])
+    text = st.lists(pieces, min_size=1, max_size=200).map("".join).filter(lambda s: s.strip() and s[0] not in "* ")
+    return st.builds(as_yaml, article(text), st.just('"'))
+
+
+def glyphs_off_the_page(path: Path) -> list[str]:
+    """Each visible character pdfium finds outside its page's media box (not the line breaks and spaces it
+    makes up between text objects, which it may place past the last glyph)."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        found = []
+        for number, page in enumerate(doc, 1):
+            width, height = page.get_size()
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                if text.get_text_range(i, 1).isspace():
+                    continue
+                left, bottom, right, top = text.get_charbox(i)
+                if left < -0.5 or bottom < -0.5 or right > width + 0.5 or top > height + 0.5:
+                    found.append(f"page {number}: {text.get_text_range(i, 1)!r} at {left:.1f},{bottom:.1f}")
+        return found
+    finally:
+        doc.close()
+
+
+def refused_for_length(err: str) -> bool:
+    """A refusal a random text may earn: every line a poster that cannot fit, or text that cannot break."""
+    return all("the poster cannot fit" in line or "past the right edge of its column" in line
+               for line in err.splitlines())
+
+
 class Hang(Exception):
     pass
 
@@ -129,6 +165,8 @@ def check(content: str | bytes, check_only: bool = False) -> Outcome:
             assert result.err == ""
             if not check_only:
                 assert sorted(p.name for p in out.iterdir()) == ["fuzz-handout.pdf", "fuzz-poster.pdf"]
+                for pdf in out.iterdir():
+                    assert glyphs_off_the_page(pdf) == [], pdf.name
         else:
             lines = result.err.splitlines()
             assert lines, "exit 1 without a message"
@@ -179,4 +217,18 @@ def test_fuzz_arbitrary_unicode_in_valid_sources(text):
 @given(buildable_sources())
 def test_fuzz_drawable_text_builds(text):
     outcome = check(text)
-    assert outcome.code == 0 or "the poster takes" in outcome.err, outcome.err
+    assert outcome.code == 0 or refused_for_length(outcome.err), outcome.err
+
+
+@settings(FAST, max_examples=6)
+@given(mixed_sources())
+def test_fuzz_long_mixed_chinese_builds_strictly(text):
+    """Strict: the layout check passes on whatever real text is composed, every glyph on its page."""
+    outcome = check(text)
+    assert outcome.code == 0 or refused_for_length(outcome.err), outcome.err
+
+
+def test_control_a_glyph_off_the_page_is_found(tmp_path):
+    path = tmp_path / "off.pdf"
+    weasyprint.HTML(string='<p>on</p><p style="position: absolute; left: -30mm">off</p>').write_pdf(path)
+    assert [line.split(":")[1].strip()[:5] for line in glyphs_off_the_page(path)] == ["'o' a", "'f' a", "'f' a"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from studyprint.key_sentence import choose, sentences
-from studyprint.model import Section
+from studyprint.model import Block, Section
 
 
 def section(*paragraphs: str) -> Section:
-    return Section(heading="标题", paragraphs=paragraphs)
+    return Section(heading="标题", blocks=tuple(Block("paragraph", (p,)) for p in paragraphs))
 
 
 def test_sentences_end_after_marks_outside_quotes_and_brackets():

@@ -65,3 +65,16 @@ def test_without_strict_mode_the_problem_is_a_warning(tmp_path, changed_layout):
     result = run_build(SOURCE, "--out", tmp_path, "--only", "handout", "--no-strict", "-q")
     assert result.code == 0
     assert result.err.count("warning: layouts/handout.html: body paragraph") == 8, result.err  # each paragraph
+
+
+def test_fill_in_blanks_and_ideographic_spaces_at_line_ends_build_as_composed(tmp_path):
+    """Runs of U+3000 (fill-in blanks, a line's end) are set where composed: WeasyPrint gives a line-final
+    whitespace-only text node no width, and the composer lets them hang there."""
+    source = tmp_path / "blanks.yaml"
+    source.write_text(
+        "title: 填空练习\nauthors:\n  - name: 作者\nsections:\n  - heading: 练习一\n    paragraphs:\n"
+        "      - 党的二十大报告指出，（　　　　）是全面建设社会主义现代化国家的首要任务。请说明理由：______。\n"
+        "      - 第二题：我们要坚持（　　）、（　　）、（　　），这是新时代的要求。" + "　" * 52 + "结束。\n"
+        "      - 第三题：全角空格在行尾" + "　" * 90 + "。\n", encoding="utf-8")
+    result = run_build(source, "--out", tmp_path, "--only", "handout", "-q")
+    assert (result.code, result.err) == (0, "")

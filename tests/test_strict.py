@@ -50,3 +50,16 @@ def test_a_failed_build_leaves_earlier_pdfs_untouched(tmp_path, monkeypatch):
     monkeypatch.setattr(html, "render", bad_poster)
     assert run_build(SOURCE, "--out", tmp_path).code == 1
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_text_that_runs_past_its_column_fails_the_build(tmp_path, source_copy):
+    """A byline that cannot break (ideographic spaces before a mark that may not start a line) runs off the
+    page in WeasyPrint's layout: said, never shipped."""
+    text = source_copy.read_text(encoding="utf-8").replace("name: 李先波", "name: 李先波" + "\u3000" * 46 + "！学习", 1)
+    source_copy.write_text(text, encoding="utf-8")
+    result = run_build(source_copy, "--out", tmp_path / "out", "--only", "handout")
+    assert result.code == 1
+    assert result.err == (f"{source_copy}: handout: page 1: the line '波 ！' runs 120.0 pt past the right edge "
+                          "of its column; shorten it or give it a place to break (a space, a comma) (this fails the "
+                          "build; --no-strict allows it)\n")
+    assert not (tmp_path / "out").exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SOURCE, pdf_text, run_build
 
-from studyprint import ROOT, compose, html, measure, model, pdf, pipeline
+from studyprint import ROOT, compose, emphasis, html, measure, model, pdf, pipeline
 from studyprint.chars import FULLWIDTH, is_cjk, is_han, is_latin
 from studyprint.load import load
 
@@ -118,7 +118,7 @@ def _article(path: Path) -> model.Article:
 
 
 def _paragraphs(article: model.Article) -> list[str]:
-    return [*article.intro, *(p for s in article.sections for p in s.paragraphs)]
+    return [emphasis.plain(p) for p in article.paragraphs()]
 
 
 def _extracted(engine: str, path: Path, title: str) -> str:
@@ -222,3 +222,30 @@ def test_report_prints_the_figures(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert re.search(r"stress-mixed-handout\.pdf: flush 1\.0 +pairs 1\.0 .*tracking 1\.0 .*word_breaks 0 +grid 1\.0",
                      result.out), result.out
+
+
+def test_report_on_a_text_without_chinese_says_why_there_are_no_figures(tmp_path: Path) -> None:
+    source = tmp_path / "latin.yaml"
+    source.write_text("title: English only\nauthors:\n  - name: Someone\nsections:\n  - heading: Part one\n"
+                      "    paragraphs:\n      - This article is written entirely in English, with no Chinese at all.\n",
+                      encoding="utf-8")
+    result = run_build(source, "--out", tmp_path, "--only", "handout", "--report")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == (f"{tmp_path / 'latin-handout.pdf'}: no Chinese body text to measure "
+                                           "(the figures are for lines of four Han characters or more)")
+
+
+def test_a_double_space_or_a_tab_in_a_paragraph_leaves_it_flush(tmp_path: Path) -> None:
+    """Whitespace inside a paragraph is one junction whatever it is made of (two spaces, a tab, a line break in a
+    folded scalar), never a reason to leave the paragraph ragged."""
+    text = ("党的二十大报告指出，全面建设社会主义现代化国家，必须坚持中国特色社会主义文化发展道路，增强文化自信，"
+            "围绕举旗帜、聚民心、育新人、兴文化、展形象建设社会主义文化强国，发展面向现代化、面向世界、面向未来的，"
+            "民族的科学的大众的社会主义文化，激发全民族文化创新创造活力。")
+    two_spaces, tab = text.replace("，必须", "，  必须"), text.replace("，必须", "，\\t必须")  # \t: a YAML escape
+    source = tmp_path / "spaces.yaml"
+    source.write_text("title: 空白\nauthors:\n  - name: 作者\nsections:\n  - heading: 一\n    paragraphs:\n"
+                      f'      - "{two_spaces}{text}"\n      - "{tab}{text}"\n'
+                      f"      - >-\n        {text[:40]}\n        {text[40:]}{text}\n", encoding="utf-8")
+    assert run_build(source, "--out", tmp_path, "--only", "handout", "-q").code == 0
+    figures = measure.score(measure.pdf_glyphs((tmp_path / "spaces-handout.pdf").read_bytes()))
+    assert figures["flush"] == 1.0 and figures["tracking"] == 1.0, figures
