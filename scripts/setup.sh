@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install what the project needs on Debian 12 (as root): the libraries WeasyPrint loads, the four PDF
-# engines the tests compare, and the Python packages. Safe to run again.
+# Install what the project needs on Debian 12 (as root): the libraries WeasyPrint loads, the four PDF engines the
+# tests compare, and the Python packages, in a virtual environment: .venv beside this script's folder, or the one
+# that is active (VIRTUAL_ENV). Debian's own Python is "externally managed": pip refuses to install into it, and
+# should not. Safe to run again. Then `. .venv/bin/activate` gives `studyprint`, `python -m pytest` and `ruff`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,8 @@ DEBIAN_PACKAGES=(
   libharfbuzz-subset0   # WeasyPrint subsets fonts with it; without it, fontTools: ~30x slower with CJK fonts
   poppler-utils mupdf-tools ghostscript   # pdftoppm, mutool, gs: the tests render every page with each
   unicode-data   # Unihan: tests check the fonts' 通用规范汉字表 and studyprint/variants.txt against it
+  python3-venv   # Debian's python3 makes virtual environments only with it
+  shellcheck   # actionlint checks the workflow's shell steps with it
 )
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -20,4 +24,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[test]"
+venv="${VIRTUAL_ENV:-.venv}"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[test]"

@@ -61,6 +61,7 @@ class Rendered:
     document: weasyprint.document.Document
     warnings: list[str] = field(default_factory=list)
     fetcher: SandboxedFetcher = field(default_factory=SandboxedFetcher)
+    html: str = ""  # what was laid out
 
 
 class _Collect(logging.Handler):
@@ -112,7 +113,7 @@ def layout(html: str) -> Rendered:
         except FatalURLFetchingError as e:
             reasons = fetcher.refused or [str(e)]
             raise RenderError("; ".join(reasons)) from None
-    return Rendered(document, list(warnings), fetcher)
+    return Rendered(document, list(warnings), fetcher, html)
 
 
 def write(rendered: Rendered, variant: str = "pdf/ua-1") -> bytes:

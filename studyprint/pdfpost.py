@@ -26,7 +26,6 @@ from pikepdf import Dictionary, Name
 from . import fontsubset, tagging
 
 MM = 72 / 25.4
-VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 Ops = list[pikepdf.ContentStreamInstruction]
 Matrix = tuple[float, float, float, float, float, float]
 

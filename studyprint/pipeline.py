@@ -1,14 +1,22 @@
-"""The build: gather everything (load, validate, lay out, write PDF bytes), then write all outputs."""
+"""The build: gather everything (from the cache, or load, validate, lay out, write PDF bytes), then write all outputs.
+
+The stages import WeasyPrint, pikepdf and the templates where they run, so that a build served from the cache, a
+check and a lint never load them (WeasyPrint alone takes 0.6-0.8 s to import)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import files, html, impose, load, model, overflow, pdf, pdfpost, poster, typography
+from . import LAYOUTS, batch, files, keys, load, model, preview
+from .cache import Cache, Entry
+from .choices import KINDS
 from .errors import Problem, UserError, shown_path
 
-KINDS = ("handout", "poster")
+if TYPE_CHECKING:
+    from . import pdf, poster, typography
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,10 @@ class Options:
     booklet: bool = False
     strict: bool = True
     verbose: bool = False
+    html: bool = False  # also NAME-KIND.html, the print HTML each PDF was laid out from
+    preview: bool = False  # also NAME-KIND-N.png, every page
+    cache: Path | None = None  # the cache folder; None: every output is rendered
+    jobs: int = 1  # processes rendering at once
 
 
 @dataclass
@@ -32,6 +44,8 @@ class Output:
     data: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    html: str = ""  # the print HTML it was laid out from (none for a booklet)
+    seconds: float | None = None  # the time it took; None: taken from the cache
 
 
 def read_sources(paths: list[Path]) -> list[model.Article]:
@@ -74,6 +88,8 @@ def check_collisions(paths: list[Path]) -> None:
 
 
 def handout_html(article: model.Article, options: Options) -> tuple[str, typography.Composer]:
+    from . import html
+
     paper = html.PAPERS[options.paper]
     composer = paper.composer()
     return html.render("handout", article, paper.page_css(), composer=composer,
@@ -81,14 +97,20 @@ def handout_html(article: model.Article, options: Options) -> tuple[str, typogra
 
 
 def poster_html(article: model.Article, plan: poster.Plan) -> str:
+    from . import html
+
     return html.render("poster", article, plan.page_css(), theme=plan.page.theme, poster=plan.view())
 
 
 def galley_html(article: model.Article, paragraphs: list[dict[str, object]], page_css: str, theme: str) -> str:
+    from . import html
+
     return html.render("poster", article, page_css, theme=theme, template="galley.html", galley=paragraphs)
 
 
 def fit_poster(article: model.Article, shown: str, options: Options) -> pdf.Rendered:
+    from . import poster
+
     page = poster.PosterPage(options.poster_size, options.orientation, bleed_mm=options.bleed_mm,
                              theme=options.theme)
     try:
@@ -105,6 +127,8 @@ def fit_poster(article: model.Article, shown: str, options: Options) -> pdf.Rend
 
 def layout_handout(article: model.Article, shown: str, options: Options) -> tuple[pdf.Rendered, list[str]]:
     """One layout of the composed handout, and what in it is not as composed."""
+    from . import pdf
+
     print_html, composer = handout_html(article, options)
     rendered = pdf.layout(print_html)
     if options.verbose:
@@ -116,6 +140,9 @@ def layout_handout(article: model.Article, shown: str, options: Options) -> tupl
 def render(kind: str, article: model.Article, source: Path, options: Options) -> Output:
     """One output's PDF bytes, finished. WeasyPrint's warnings and a layout not as composed fail a strict build;
     without strict mode they are kept as the output's warnings."""
+    from . import overflow, pdf
+
+    started = time.perf_counter()
     shown = shown_path(source)
     try:
         if kind == "handout":
@@ -131,13 +158,15 @@ def render(kind: str, article: model.Article, source: Path, options: Options) ->
     if options.strict and problems:
         raise UserError([Problem(shown, None, None, f"{kind}: {p} (this fails the build; --no-strict allows it)")
                          for p in problems])
-    out = options.out / f"{article.name}-{kind}.pdf"
-    return Output(out, data, len(rendered.document.pages), problems)
+    return Output(output_path(options, article.name, kind), data, len(rendered.document.pages), problems,
+                  rendered.html, time.perf_counter() - started)
 
 
 def finish(data: bytes, rendered: pdf.Rendered, kind: str, shown: str, options: Options) -> bytes:
     """pdfpost's finished PDF; if it cannot finish, a strict build fails and --no-strict ships WeasyPrint's
     own PDF (tagged as WeasyPrint tags, fonts not compacted) with a warning: never a half-finished file."""
+    from . import pdfpost
+
     bleed = options.bleed_mm if kind == "poster" else 0.0
     try:
         return pdfpost.finish(data, rendered.document, pdfpost.Finish(options.pdf_variant, bleed))
@@ -151,23 +180,187 @@ def finish(data: bytes, rendered: pdf.Rendered, kind: str, shown: str, options: 
 
 def booklet(handout: Output, shown: str) -> Output:
     """NAME-booklet.pdf: the A5 handout imposed two-up on A4 landscape sheets (impose.booklet)."""
+    from . import impose
+
+    started = time.perf_counter()
     try:
         data = impose.booklet(handout.data)
     except impose.ImposeError as e:
         raise UserError([Problem(shown, None, None, f"booklet: {e}")]) from None
-    path = handout.path.with_name(handout.path.name.replace("-handout.pdf", "-booklet.pdf"))
-    return Output(path, data, len(impose.saddle_stitch(handout.pages)))
+    return Output(booklet_path(handout.path), data, len(impose.saddle_stitch(handout.pages)),
+                  seconds=time.perf_counter() - started)
 
 
-def build(sources: list[Path], options: Options) -> list[Output]:
-    """Build every source's PDFs; nothing is written unless everything succeeded."""
+def booklet_path(handout: Path) -> Path:
+    return handout.with_name(handout.name.replace("-handout.pdf", "-booklet.pdf"))
+
+
+def output_path(options: Options, name: str, kind: str) -> Path:
+    return options.out / f"{name}-{kind}.pdf"
+
+
+def standalone_html(print_html: str) -> str:
+    """The print HTML with a <base> leading to the layouts (and through them the fonts) it was laid out with, so
+    that it renders the same from wherever it is saved: in a browser's print preview, or by WeasyPrint."""
+    return print_html.replace("<head>", f'<head>\n<base href="{LAYOUTS.as_uri()}/">', 1)
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int  # of the source
+    kind: str
+    article: model.Article
+    source: Path
+    options: Options
+
+
+def _render(task: _Task) -> Output | list[Problem]:
+    """One rendering, in this process or a worker: problems are returned, since a UserError does not pickle."""
+    try:
+        return render(task.kind, task.article, task.source, task.options)
+    except UserError as e:
+        return e.problems
+
+
+def _from_entry(entry: Entry | None, path: Path) -> Output | None:
+    if entry is None or "pdf" not in entry.files:
+        return None
+    pages, warnings = entry.meta.get("pages"), entry.meta.get("warnings", [])
+    if not isinstance(pages, int) or not isinstance(warnings, list):
+        return None
+    return Output(path, entry.files["pdf"], pages, [str(w) for w in warnings],
+                  entry.files.get("html", b"").decode())
+
+
+def _entry(output: Output) -> Entry:
+    return Entry({"pdf": output.data, "html": output.html.encode()},
+                 {"pages": output.pages, "warnings": output.warnings})
+
+
+class _Outputs:
+    """Every output of a build, each found in the cache (by the source's bytes, else by its content) or rendered."""
+
+    def __init__(self, sources: list[Path], options: Options) -> None:
+        self.sources, self.options = sources, options
+        self.cache = Cache(options.cache) if options.cache else None
+        self.env = keys.environment() if self.cache else ""
+        self.found: dict[tuple[int, str], Output] = {}
+        self.text_keys: dict[tuple[int, str], str] = {}
+
+    def lookup(self, i: int, kind: str, key: str) -> bool:
+        if self.cache is None:
+            return False
+        output = _from_entry(self.cache.get(key), output_path(self.options, self.sources[i].stem, kind))
+        if output is None:
+            return False
+        if self.options.verbose:
+            print(f"{shown_path(self.sources[i])}: {kind}: unchanged, taken from the cache")
+        self.found[i, kind] = output
+        return True
+
+    def by_text(self) -> None:
+        for i, source in enumerate(self.sources):
+            try:
+                data = load.read_bytes(source, shown_path(source))
+            except UserError:
+                continue  # read_sources says why
+            for kind in self.options.kinds:
+                self.text_keys[i, kind] = keys.text_key(self.env, kind, source.stem, data, self.options)
+                self.lookup(i, kind, self.text_keys[i, kind])
+
+    def store(self, i: int, kind: str, key: str, output: Output | None = None) -> None:
+        """Keep a rendered output under its content key; let the source's text key lead there."""
+        if self.cache is None:
+            return
+        if output is not None:
+            self.cache.put(key, _entry(output))
+        if (i, kind) in self.text_keys:
+            self.cache.alias(self.text_keys[i, kind], key)
+
+    def render(self, progress: bool) -> None:
+        missing = sorted({i for i in range(len(self.sources)) for kind in self.options.kinds
+                          if (i, kind) not in self.found})
+        if not missing:
+            return
+        articles = dict(zip(missing, read_sources([self.sources[i] for i in missing]), strict=True))
+        tasks, content_keys = [], {}
+        for i in missing:
+            for kind in self.options.kinds:
+                if (i, kind) in self.found:
+                    continue
+                if self.cache:
+                    content_keys[i, kind] = keys.content_key(self.env, kind, articles[i], self.options)
+                    if self.lookup(i, kind, content_keys[i, kind]):
+                        self.store(i, kind, content_keys[i, kind])
+                        continue
+                tasks.append(_Task(i, kind, articles[i], self.sources[i], self.options))
+        for task, result in batch.run(tasks, _render, self.options.jobs, progress):
+            if not isinstance(result, Output):
+                raise UserError(result)
+            self.found[task.index, task.kind] = result
+            if self.cache:
+                self.store(task.index, task.kind, content_keys[task.index, task.kind], result)
+
+    def booklet(self, handout: Output, source: Path) -> Output:
+        key = keys.derived_key(self.env, "booklet", handout.data)
+        cached = _from_entry(self.cache.get(key), booklet_path(handout.path)) if self.cache else None
+        if cached:
+            return cached
+        made = booklet(handout, shown_path(source))
+        if self.cache:
+            self.cache.put(key, Entry({"pdf": made.data}, {"pages": made.pages}))
+        return made
+
+    def previews(self, output: Output) -> list[bytes]:
+        key = keys.derived_key(self.env, "preview", output.data, preview.DPI)
+        entry = self.cache.get(key) if self.cache else None
+        if entry and len(entry.files) == output.pages:
+            return list(entry.files.values())
+        images = preview.pages(output.data)
+        if self.cache:
+            self.cache.put(key, Entry({f"{n}.png": png for n, png in enumerate(images, 1)}))
+        return images
+
+
+def build(sources: list[Path], options: Options, progress: bool = False) -> list[Output]:
+    """Build every source's PDFs; nothing is written unless everything succeeded, and an output taken from the
+    cache whose bytes are already there is not written again."""
     check_collisions(sources)
-    articles = read_sources(sources)
+    found = _Outputs(sources, options)
+    if found.cache:
+        found.by_text()
+    found.render(progress)
     outputs = []
-    for source, article in zip(sources, articles, strict=True):
+    for i, source in enumerate(sources):
         for kind in options.kinds:
-            outputs.append(render(kind, article, source, options))
+            outputs.append(found.found[i, kind])
             if kind == "handout" and options.booklet:
-                outputs.append(booklet(outputs[-1], shown_path(source)))
-    files.write_all([(o.path, o.data) for o in outputs], options.out)
+                outputs.append(found.booklet(outputs[-1], source))
+    writes, stale = _files(outputs, options, found)
+    if writes or stale:
+        files.write_all(writes, options.out)
+    for path in stale:
+        path.unlink(missing_ok=True)
     return outputs
+
+
+def _files(outputs: list[Output], options: Options, found: _Outputs) -> tuple[list[tuple[Path, bytes]], list[Path]]:
+    """What to write (each PDF, its HTML and previews as asked) and the earlier previews to remove."""
+    writes, stale = [], []
+    for output in outputs:
+        mine = [(output.path, output.data)]
+        if options.html and output.html:
+            mine.append((output.path.with_suffix(".html"), standalone_html(output.html).encode()))
+        if options.preview:
+            paths = preview.paths(output.path, output.pages)
+            mine += zip(paths, found.previews(output), strict=True)
+            stale += preview.stale(output.path, paths)
+        writes += [(path, data) for path, data in mine if output.seconds is not None or not _already(path, data)]
+    return writes, stale
+
+
+def _already(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

@@ -16,21 +16,20 @@ most of the page's height wins (no empty bands: one column of short wide cards l
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
-from . import LAYOUTS, boxes, display, pdf, qr
+from . import boxes, display, pdf, qr
+from .choices import POSTER_SIZES
 from .key_sentence import KeySentence
 from .key_sentence import choose as choose_key_sentence
 from .model import Article
 
 MM = 72 / 25.4
 PX = 96 / 72  # CSS px per pt
-POSTER_SIZES = {"A3": (297, 420), "A2": (420, 594), "A1": (594, 841), "A0": (841, 1189)}
 FRAME_MM = 6  # without bleed, a white margin on A3 (office printers cannot print the outer 4-5 mm of a sheet),
 # proportional to the paper like every other length, so that an A1 poster is the A3 design enlarged
 MARKS_MM = 4  # with bleed, the crop marks' distance beyond the bleed (see Plan.page_css)
@@ -65,12 +64,6 @@ DESIGN: dict[str, float] = {  # in design units, except leadings (times the type
 # into the height left, up to the next size up (key sentences: the practices', or 0.8 of the headings' without any).
 LARGEST = {"key": DESIGN["practice-size"], "lone key": 32, "practice": 32}
 MAX_LINES = {"title": 3, "tagline": 2, "byline": 2, "heading": 6, "practice": 4, "key": 6, "foot": 2}
-
-
-def themes() -> list[str]:
-    """The themes tokens.css defines, as `.theme-NAME { ... }` blocks of custom properties."""
-    css = (LAYOUTS / "tokens.css").read_text(encoding="utf-8")
-    return sorted(set(re.findall(r"\.theme-([a-z]+)\b", css)))
 
 
 @dataclass(frozen=True)

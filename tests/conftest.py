@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from studyprint import ROOT
-from studyprint.cli import main
+from studyprint.cli import BUILD_PY, main
 
 SOURCE = ROOT / "source" / "six-principles.yaml"
 
@@ -47,10 +48,11 @@ MIXED_PIECES = [
 
 
 def run_build(*argv: str | Path) -> Run:
-    """Run `build.py ARGV` in-process and capture its exit status and output."""
+    """Run `build.py ARGV --no-cache` in-process and capture its exit status and output. Without the cache: tests
+    change the code between builds (a monkeypatched stage), which no cache key can see; test_cache.py tests it."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
+        code = main([*map(str, argv), "--no-cache"], BUILD_PY)
     return Run(code, out.getvalue(), err.getvalue())
 
 
@@ -121,6 +123,33 @@ def source_copy(tmp_path: Path) -> Path:
     path = tmp_path / "six-principles.yaml"
     shutil.copy(SOURCE, path)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds made by session fixtures (built) cache into a temp folder, never the checkout's .studyprint-cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STUDYPRINT_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test builds with a cache of its own: a test that changes the code (a monkeypatched stage) must not meet
+    the outputs of another, nor leave its own where a real build would take them."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("STUDYPRINT_CACHE", str(folder))
+    return folder
+
+
+SLOW = ("test_faults.py", "test_fuzz.py", "test_engines.py", "test_wheel.py")  # and tests marked slow themselves
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark whole files of long tests slow here (`-m "not slow"` skips them), rather than in each file."""
+    for item in items:
+        if item.path.name in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

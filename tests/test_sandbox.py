@@ -82,8 +82,9 @@ def test_hostile_source_text_appears_literally_on_the_poster(hostile_build):
 def test_hostile_html_is_escaped_in_the_print_html(hostile_build):
     from studyprint import load, model
     root, text = load.load(HOSTILE, "hostile.yaml")
-    page = html.render("handout", model.validate(root, text, "hostile.yaml", "hostile"), "",
-                       composer=html.PAPERS["A4"].composer())
+    article = model.validate(root, text, "hostile.yaml", "hostile")
+    page = html.render("handout", article, "", composer=html.PAPERS["A4"].composer(),
+                       running_head=html.PAPERS["A4"].running_head(article.title))
     assert "&lt;script&gt;" in page
     assert "<script" not in page and "<img" not in page and "<iframe" not in page and "<object" not in page
     plain = squeeze(unescape(re.sub(r"<[^>]+>", "", page)))  # the text, whatever spans typography adds

@@ -1,0 +1,86 @@
+"""Running a build's renderings: one after another, or in worker processes (--jobs), with a progress bar on a
+terminal; and --shard, the slice of the sources one CI job builds."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+# imported once by the fork server that starts the workers, so each worker begins with WeasyPrint loaded
+PRELOAD = ["studyprint.pdf", "studyprint.html", "studyprint.poster", "studyprint.pdfpost", "studyprint.impose"]
+
+
+def shard(sources: list[Path], index: int, count: int) -> list[Path]:
+    """The index-th (from 1) of count disjoint slices of the sorted sources; together they hold each once."""
+    return sorted(sources)[index - 1::count]
+
+
+def run(tasks: list[Task], work: Callable[[Task], Result], jobs: int = 1,
+        progress: bool = False) -> Iterator[tuple[Task, Result]]:
+    """Each task with its result, in the order they finish. With jobs > 1, `work` runs in that many processes
+    (it and the tasks must pickle); a caller that stops iterating cancels the tasks not yet started."""
+    bar = _bar(len(tasks), progress)
+    try:
+        if jobs <= 1 or len(tasks) <= 1:
+            for task in tasks:
+                result = work(task)
+                bar.update()
+                yield task, result
+            return
+        yield from _parallel(tasks, work, jobs, bar)
+    finally:
+        bar.close()
+
+
+class Bar(Protocol):
+    def update(self, n: int = 1) -> object: ...
+
+    def close(self) -> None: ...
+
+
+def _parallel(tasks: list[Task], work: Callable[[Task], Result], jobs: int,
+              bar: Bar) -> Iterator[tuple[Task, Result]]:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                             initializer=_ignore_interrupts) as pool:
+        pending: dict[Future[Result], Task] = {pool.submit(work, task): task for task in tasks}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = pending.pop(future)
+                    bar.update()
+                    yield task, future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle: it stops the build; the workers just end with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, progress: bool) -> Bar:
+    if not progress or total < 2:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, file=sys.stderr, unit="PDF", leave=False, dynamic_ncols=True)
