@@ -64,9 +64,10 @@ def main() -> int:
     args = parser.parse_args()
     article = pipeline.read_sources([Path(args.source)])[0]
     options = pipeline.Options(out=Path("unused"))
-    rendered = {"handout": pipeline.layout_handout(article, options),
+    a5 = pipeline.Options(out=Path("unused"), paper="A5")
+    rendered = {"handout": pipeline.layout_handout(article, args.source, options)[0],
                 "poster": pipeline.fit_poster(article, args.source, options),
-                "a5": pipeline.layout_handout(article, pipeline.Options(out=Path("unused"), paper="A5"))}
+                "a5": pipeline.layout_handout(article, args.source, a5)[0]}
     times: dict[str, dict[str, list[float]]] = {kind: defaultdict(list) for kind in rendered}
     for _ in range(args.runs):
         for kind, r in rendered.items():

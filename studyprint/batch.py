@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -50,24 +51,33 @@ def _parallel(tasks: list[Task], work: Callable[[Task], Result], jobs: int,
               bar: Bar) -> Iterator[tuple[Task, Result]]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
-                             initializer=_ignore_interrupts) as pool:
+    with tempfile.TemporaryDirectory(prefix="studyprint-workers-") as temp:
+        yield from _in_pool(tasks, work, ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                                                             initializer=_start_worker, initargs=(temp,)), bar)
+
+
+def _in_pool(tasks: list[Task], work: Callable[[Task], Result], pool: ProcessPoolExecutor,
+             bar: Bar) -> Iterator[tuple[Task, Result]]:
+    try:
         pending: dict[Future[Result], Task] = {pool.submit(work, task): task for task in tasks}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task = pending.pop(future)
-                    bar.update()
-                    yield task, future.result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                bar.update()
+                yield task, future.result()
+    finally:
+        # The pool cancels what has not started and waits for the renderings under way (futures cancelled one by
+        # one here instead can crash its manager thread in Python 3.11, which then never stops the workers)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the parent's to handle: it stops the build; the workers just end with it."""
+def _start_worker(temp: str) -> None:
+    """Ctrl-C is the parent's to handle: it stops the build; the workers end with it. A worker's temp files go in
+    the parent's temp folder, which the parent removes: a worker leaves by os._exit, or is killed by SIGTERM
+    with the parent, and would leave WeasyPrint's copies of the fonts (26 MB) in /tmp."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tempfile.tempdir = temp
 
 
 class _NoBar:

@@ -7,9 +7,12 @@ command needs is imported, so that lint, check, new, --help and --version never 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
+import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,7 +131,12 @@ def main(argv: list[str] | None = None, front: Front = STUDYPRINT) -> int:
     if argv and argv[0] == command:
         argv = argv[1:]
     try:
-        return HANDLERS[command](argv, front)
+        with _stopped_by_signals():
+            return HANDLERS[command](argv, front)
+    except Stopped as e:
+        print(f"{front.prog}: stopped by {signal.Signals(e.signum).name}; the earlier PDFs are unchanged",
+              file=sys.stderr)
+        return 128 + e.signum
     except SystemExit as e:  # argparse: --help, --version (0) or a usage error (2)
         return int(e.code or 0)
     except UserError as e:
@@ -141,6 +149,38 @@ def main(argv: list[str] | None = None, front: Front = STUDYPRINT) -> int:
     except KeyboardInterrupt:
         print(f"{front.prog}: interrupted", file=sys.stderr)
         return 130
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP (a CI job cancelled, a terminal closed), raised where the build is, so that it unwinds as
+    from Ctrl-C: temp files removed, WeasyPrint's copies of the fonts in the temp folder too, earlier PDFs intact.
+    A BaseException, as KeyboardInterrupt is: no `except Exception` in a library swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While the command runs, the stop signals raise Stopped (only the main thread can take signals: elsewhere,
+    as in a test's thread, they keep their handlers)."""
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    try:
+        earlier = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in earlier.items():
+            signal.signal(sig, handler)
 
 
 def run() -> None:
@@ -292,16 +332,9 @@ def _new_command(argv: list[str], front: Front) -> int:
 
 
 def _import_command(argv: list[str], front: Front) -> int:
-    # The importer is another module's job: studyprint/importer.py, main(argv: list[str]) -> int, given every
-    # argument after `import` as it is (its own --help included).
-    try:
-        from . import importer  # type: ignore[attr-defined]
-    except ModuleNotFoundError as e:
-        if e.name != f"{__package__}.importer":
-            raise
-        print(f"{front.prog}: import is not available in this version of studyprint", file=sys.stderr)
-        return 2
-    return int(importer.main(argv))
+    from . import importer
+
+    return importer.main(argv, front.home / "source")
 
 
 def _watch_command(argv: list[str], front: Front) -> int:

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import signal
 import stat
 import tempfile
 import time
@@ -42,7 +43,8 @@ def write_all(outputs: list[tuple[Path, bytes]], out_dir: Path) -> None:
                 except OSError as e:
                     raise UserError([_write_problem(path, e)]) from None
                 moves.append((new, earlier, path))
-            _replace_all(moves)
+            with _signals_held():
+                _replace_all(moves)
             _fsync_folder(out_dir)
         finally:
             for tmp in temps:
@@ -93,6 +95,18 @@ def _replace_all(moves: list[tuple[str, str, Path]]) -> None:
                 with contextlib.suppress(OSError):
                     os.replace(earlier, undone) if earlier else os.unlink(undone)
             raise UserError([_write_problem(path, e)]) from None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait while the new files are renamed over the old ones (a few renames): a build
+    stopped then would leave some outputs new and some old."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    earlier = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, earlier)
 
 
 @contextlib.contextmanager

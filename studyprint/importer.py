@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import ROOT, import_find, import_read, import_write, lint
+from . import import_find, import_read, import_write, lint
 from .errors import Problem, UserError, fail, shown_path
 from .files import write_atomically, write_new
 from .load import MAX_SOURCE_BYTES
@@ -43,12 +43,13 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], sources: Path = Path("source")) -> int:
+    """The import command; `sources` is the folder a source goes to when no -o is given."""
     try:
         args = parser().parse_args(argv)
     except SystemExit as e:  # argparse: --help (0) or a usage error (2)
         return int(e.code or 0)
-    out = output_path(args.file, args.output)
+    out = output_path(args.file, args.output, sources)
     try:
         report = import_file(args.file, out, force=args.force)
     except UserError as e:
@@ -59,11 +60,12 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def output_path(file: Path, output: Path | None) -> Path:
-    """Where the source goes: -o, inside -o if it is a folder, else source/NAME.yaml where build.py finds it."""
+def output_path(file: Path, output: Path | None, sources: Path) -> Path:
+    """Where the source goes: -o, inside -o if it is a folder, else NAME.yaml in the sources folder, where the build
+    finds it."""
     name = file.stem + ".yaml"
     if output is None:
-        return ROOT / "source" / name
+        return sources / name
     return output / name if output.is_dir() else output
 
 

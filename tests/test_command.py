@@ -98,21 +98,14 @@ def test_new_writes_a_starter_that_builds_and_lints_clean(tmp_path: Path, monkey
     assert (tmp_path / "source" / "学习体会.yaml").read_text(encoding="utf-8") == text
 
 
-def test_import_is_not_available_without_the_importer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "studyprint.importer", None)  # as if studyprint/importer.py did not exist
-    monkeypatch.delattr(studyprint, "importer", raising=False)
-    assert run("import", "article.html") == (2, "", "studyprint: import is not available in this version of "
-                                                   "studyprint\n")
-
-
 def test_import_hands_its_arguments_to_the_importer(monkeypatch: pytest.MonkeyPatch) -> None:
     given = []
     importer = types.ModuleType("studyprint.importer")
-    importer.main = lambda argv: given.append(argv) or 3  # type: ignore[attr-defined]
+    importer.main = lambda argv, sources: given.append((argv, sources)) or 3  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "studyprint.importer", importer)
     monkeypatch.setattr(studyprint, "importer", importer, raising=False)
     assert run("import", "a.html", "--out", "source/a.yaml")[0] == 3
-    assert given == [["a.html", "--out", "source/a.yaml"]]
+    assert given == [(["a.html", "--out", "source/a.yaml"], Path("source"))]
 
 
 def test_usage_errors(tmp_path: Path) -> None:

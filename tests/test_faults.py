@@ -7,6 +7,7 @@ import errno
 import fcntl
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -42,7 +43,10 @@ def reference(tmp_path_factory) -> dict[str, bytes]:
 
 
 def start_build(out: Path, *extra: str, slow: float | None = None) -> subprocess.Popen:
-    env = dict(os.environ)
+    # a killed build's temp files (WeasyPrint's copies of the fonts: 26 MB) stay in the test's folder, not in /tmp
+    temp = out.parent / "tmp"
+    temp.mkdir(exist_ok=True)
+    env = dict(os.environ, TMPDIR=str(temp))
     if slow is None:
         argv = [sys.executable, str(ROOT / "build.py")]
     else:
@@ -266,3 +270,62 @@ def test_a_long_source_name_that_fits_the_file_system_builds(tmp_path):
     result = run_build(source, "--out", tmp_path / "out", "--only", "poster", "-q")
     assert (result.code, result.err) == (0, "")
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["学" * 78 + "-poster.pdf"]
+
+
+def rendering_under_way(temp: Path, build: subprocess.Popen) -> None:
+    """Wait until WeasyPrint has copied the fonts into the build's temp folder: a rendering is under way."""
+    deadline = time.monotonic() + 60
+    while not any(temp.rglob("weasyprint-*")):
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+        time.sleep(0.02)
+
+
+def processes_left_in_session(leader: int) -> list[str]:
+    """The live processes of the build's session (the fork server and workers of --jobs), after they had 5 s to
+    end; a dead one not yet reaped (<defunct>) is not left."""
+    deadline = time.monotonic() + 5
+    while True:
+        listed = subprocess.run(["ps", "-o", "pid=,args=", "-s", str(leader)], capture_output=True, text=True).stdout
+        alive = [line for line in listed.splitlines() if not line.endswith("<defunct>")]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigterm_stops_the_build_and_leaves_nothing_behind(tmp_path, reference, jobs):
+    """A CI job cancelled sends SIGTERM to the build's process group: the build says so and exits 143, the earlier
+    PDFs are as they were, no worker is left running, and nothing is left in the temp folder (WeasyPrint keeps
+    26 MB of fonts there while it renders: 273 such folders, 7 GB, had piled up in /tmp on this machine)."""
+    out, temp = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    temp.mkdir()
+    for name, data in reference.items():
+        (out / name).write_bytes(data + b"% earlier build\n")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    other = tmp_path / "other.yaml"
+    other.write_bytes(SOURCE.read_bytes())
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(SOURCE), str(other), "--out", str(out),
+                              "-q", "--no-cache", "--jobs", str(jobs)], cwd=ROOT,
+                             env=dict(os.environ, TMPDIR=str(temp)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True)
+    rendering_under_way(temp, build)
+    os.killpg(build.pid, signal.SIGTERM)
+    _, err = build.communicate(timeout=60)
+    assert (build.returncode, err.decode()) == (143, "build.py: stopped by SIGTERM; the earlier PDFs are unchanged\n")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert list(temp.iterdir()) == []
+    assert processes_left_in_session(build.pid) == []
+
+
+def test_a_build_in_worker_processes_leaves_nothing_in_the_temp_folder(tmp_path):
+    """Workers of --jobs leave by os._exit, past the clean-up of WeasyPrint's font folder: the parent removes it."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    other = tmp_path / "other.yaml"
+    other.write_bytes(SOURCE.read_bytes())
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), str(SOURCE), str(other), "--out",
+                           str(tmp_path / "out"), "-q", "--no-cache", "--jobs", "2"], cwd=ROOT,
+                          env=dict(os.environ, TMPDIR=str(temp)), capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert list(temp.iterdir()) == []

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from import_samples import web_page, web_text, word_document
 
-from studyprint import ROOT, files, importer, lint, load, model
+from studyprint import ROOT, cli, files, importer, lint, load, model
 from studyprint.errors import UserError
 from studyprint.import_find import NAMES, clean
 from studyprint.import_read import tidy
@@ -441,8 +441,19 @@ def test_a_file_system_without_hard_links_still_gets_the_file(tmp_path, monkeypa
 
 
 def test_default_output_is_the_source_folder_and_a_folder_takes_the_name():
-    assert importer.output_path(Path("x/文章.docx"), None) == ROOT / "source" / "文章.yaml"
-    assert importer.output_path(Path("x/文章.docx"), ROOT) == ROOT / "文章.yaml"
+    assert importer.output_path(Path("x/文章.docx"), None, Path("source")) == Path("source/文章.yaml")
+    assert importer.output_path(Path("x/文章.docx"), ROOT, Path("source")) == ROOT / "文章.yaml"
+
+
+def test_the_installed_command_imports_into_the_working_directorys_source_folder(tmp_path, monkeypatch):
+    """`studyprint import` in a repository of articles writes there, where `studyprint build` looks, never into
+    the checkout or the installed package; `python build.py import` keeps writing to the checkout's source/."""
+    (tmp_path / "source").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["import", str(SHARED_TEXT)]) == 0
+    assert (tmp_path / "source" / "six-principles.yaml").is_file()
+    assert not (ROOT / "source" / "six-principles.yaml").samefile(tmp_path / "source" / "six-principles.yaml")
 
 
 # ---- the YAML writer ------------------------------------------------------------------------------------------
