@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import re
 import signal
@@ -63,7 +64,7 @@ def _sources_argument(p: argparse.ArgumentParser) -> None:
 
 def _output_options(p: argparse.ArgumentParser) -> None:
     """What to build and how: the options of build and watch."""
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/)")
+    p.add_argument("--out", type=_folder, default=None, metavar="DIR", help="output folder (default: dist/)")
     p.add_argument("--only", choices=choices.KINDS, metavar="KIND", help="build only the handout or only the poster")
     p.add_argument("--paper", choices=choices.PAPERS, help="the handout's paper (A4; A5 with --booklet)")
     p.add_argument("--booklet", action="store_true", help="also NAME-booklet.pdf: A5 handout 2-up on A4")
@@ -125,8 +126,23 @@ def shard_spec(value: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def _escape_what_the_terminal_cannot_show() -> None:
+    """A file name the output's encoding cannot write (Chinese under PYTHONIOENCODING=ascii, an emoji on a GBK
+    console) is printed as \\u5b66, as Python's stderr already does, not a traceback after the PDFs are written."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _folder(value: str) -> Path:
+    if not value.strip():  # `--out "$DIST"` with DIST unset would write into the working directory
+        raise argparse.ArgumentTypeError("is empty; give a folder, or leave --out out for dist/")
+    return Path(value)
+
+
 def main(argv: list[str] | None = None, front: Front = STUDYPRINT) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _escape_what_the_terminal_cannot_show()
     command = argv[0] if argv and argv[0] in COMMANDS else "build"
     if argv and argv[0] == command:
         argv = argv[1:]
@@ -193,11 +209,18 @@ def run() -> None:
 
 
 def _default_sources(front: Front) -> list[Path]:
-    return sorted((front.home / "source").glob("*.yaml"))
+    """The sources of source/, after a warning for each file there that looks meant as one but is not read."""
+    from . import load
+
+    folder = front.home / "source"
+    for path in load.misnamed_in(folder):
+        print(f"{shown_path(path)}: warning: not read: a source's name ends in .yaml (Windows may hide the .txt: "
+              f"rename it to {path.name[:-4]})", file=sys.stderr)
+    return load.sources_in(folder)
 
 
 def _no_sources(front: Front) -> int:
-    print(f"{front.prog}: no sources: give SOURCE files or put them in source/*.yaml", file=sys.stderr)
+    print(f"{front.prog}: no sources: give SOURCE files or put them in source/ (NAME.yaml)", file=sys.stderr)
     return 2
 
 
@@ -245,7 +268,7 @@ def _build(argv: list[str], front: Front) -> int:
     from . import batch, pipeline
 
     if args.shard:
-        pipeline.check_collisions(sources)  # over all the shards: each alone could not see a clash
+        pipeline.check_output_names(sources, args.preview)  # over all the shards: each alone could not see a clash
         index, count = args.shard
         sources = batch.shard(sources, index, count)
         if not sources:
@@ -268,7 +291,7 @@ def _build(argv: list[str], front: Front) -> int:
 def _check(sources: list[Path], quiet: bool) -> int:
     from . import pipeline
 
-    pipeline.check_collisions(sources)
+    pipeline.check_output_names(sources)
     pipeline.read_sources(sources)
     if not quiet:
         print(f"{len(sources)} source(s) OK")

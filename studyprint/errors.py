@@ -83,8 +83,10 @@ def fail(path: str, message: str) -> UserError:
 
 
 def shown_path(path: Path) -> str:
-    """The path as the user should see it in messages: relative to the working directory if inside it."""
+    """The path as the user should see it in messages: relative to the working directory if inside it, its
+    control characters escaped, and never starting with '::', which a CI log takes for a command (`::error::`)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))  # a link by its name
     except (ValueError, OSError, RuntimeError):  # outside the working directory, or a symlink loop
-        return str(path)
+        shown = str(path)
+    return _printable(f"./{shown}" if shown.startswith("::") else shown)

@@ -54,6 +54,9 @@ def write_all(outputs: list[tuple[Path, bytes]], out_dir: Path) -> None:
 
 
 def _make_folder(out_dir: Path) -> None:
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise UserError([Problem(shown_path(out_dir), None, None, "the output folder is a symbolic link to "
+                                 f"{os.readlink(out_dir)}, which does not exist (or is a loop)")])
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError([Problem(shown_path(out_dir), None, None, "the output folder is a file, not a folder")])
     try:

@@ -21,6 +21,22 @@ from .errors import Problem, UserError, capped
 
 MAX_SOURCE_BYTES = 1_000_000  # about 300 pages of handout; a study article is 10-50 KB
 MAX_DEPTH = 20  # nesting of lists and mappings; a valid source needs 4
+SOURCE_SUFFIXES = (".yaml", ".yml")  # in any case: editors and Windows save .yml and .YAML alike
+
+
+def is_source_name(name: str) -> bool:
+    """A source's file name: NAME.yaml or NAME.yml, not an editor's hidden or swap file."""
+    return not name.startswith((".", "#")) and name.lower().endswith(SOURCE_SUFFIXES)
+
+
+def sources_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*") if is_source_name(p.name))
+
+
+def misnamed_in(folder: Path) -> list[Path]:
+    """Files of a source folder that were meant as sources but are not read: NAME.yaml.txt is what Notepad saves
+    when asked for NAME.yaml, and Windows hides the .txt."""
+    return sorted(p for p in folder.glob("*") if p.name.lower().endswith(".txt") and is_source_name(p.name[:-4]))
 
 
 class _Reject(Exception):

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from . import pdf, poster, typography
 
 
+NAME_MAX = 255  # bytes of a file name on every file system a build writes to (ext4, XFS, Btrfs, APFS; NTFS: 255 UTF-16)
+LONGEST_KIND = "handout"  # NAME-handout.pdf and NAME-booklet.pdf are the longest output names
+PREVIEW_DIGITS = 4  # NAME-handout-0001.png: the preview of a handout of up to 9,999 pages
+
 @dataclass(frozen=True)
 class Options:
     out: Path
@@ -68,12 +72,18 @@ def read_sources(paths: list[Path]) -> list[model.Article]:
     return articles
 
 
-def check_collisions(paths: list[Path]) -> None:
-    """Two sources with the same file name (ignoring case: the output may be a Windows share) would write
-    the same PDFs: refused before anything is read or written."""
+def check_output_names(paths: list[Path], preview: bool = False) -> None:
+    """Refused before anything is read or written: two sources with the same file name (ignoring case: the output
+    may be a Windows share), which would write the same PDFs, and a name too long for its outputs' names."""
     seen: dict[str, Path] = {}
     problems = []
     for path in paths:
+        longest = f"{path.stem}-{LONGEST_KIND}{'-' + '9' * PREVIEW_DIGITS if preview else ''}.pdf"
+        if len(longest.encode()) > NAME_MAX:
+            problems.append(Problem(shown_path(path), None, None,
+                                    f"the file name is too long for its outputs: {_cut(longest)} would have "
+                                    f"{len(longest.encode())} bytes, and a file name may have {NAME_MAX}; "
+                                    "shorten the source's name"))
         first = seen.get(path.stem.casefold())
         if first is None:
             seen[path.stem.casefold()] = path
@@ -85,6 +95,10 @@ def check_collisions(paths: list[Path]) -> None:
                                     "(same file name); rename one of them"))
     if problems:
         raise UserError(problems)
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= 40 else f"{name[:16]}…{name[-20:]}"
 
 
 def handout_html(article: model.Article, options: Options) -> tuple[str, typography.Composer]:
@@ -325,7 +339,7 @@ class _Outputs:
 def build(sources: list[Path], options: Options, progress: bool = False) -> list[Output]:
     """Build every source's PDFs; nothing is written unless everything succeeded, and an output taken from the
     cache whose bytes are already there is not written again."""
-    check_collisions(sources)
+    check_output_names(sources, options.preview)
     found = _Outputs(sources, options)
     if found.cache:
         found.by_text()

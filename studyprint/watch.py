@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from . import FONTS, LAYOUTS, pipeline
+from . import FONTS, LAYOUTS, load, pipeline
 from .errors import UserError, shown_path
 
 STAGES = ("pdf", "html", "poster", "pdfpost", "impose")  # what a rebuild needs: imported before the first one
@@ -35,7 +35,7 @@ class Sources:
         return f"{shown_path(self.folder)}/*.yaml" if self.folder else ", ".join(shown_path(p) for p in self.named)
 
     def now(self) -> list[Path]:
-        return sorted(self.folder.glob("*.yaml")) if self.folder else self.named
+        return load.sources_in(self.folder) if self.folder else self.named
 
     def folders(self) -> set[Path]:
         return {self.folder.resolve()} if self.folder else {p.resolve().parent for p in self.named}
@@ -95,7 +95,7 @@ class _Filter:
         if p.parent in (LAYOUTS.resolve(), FONTS.resolve()):
             return True
         if self.sources.folder:
-            return p.parent == self.sources.folder.resolve() and p.suffix == ".yaml"
+            return p.parent == self.sources.folder.resolve() and load.is_source_name(p.name)
         return p in self.named
 
 

@@ -66,7 +66,7 @@ def test_light_commands_do_not_load_weasyprint(tmp_path: Path, argv: list[str]) 
 def test_sources_and_outputs_are_relative_to_the_working_directory(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run("check") == (2, "", "studyprint: no sources: give SOURCE files or put them in source/*.yaml\n")
+    assert run("check") == (2, "", "studyprint: no sources: give SOURCE files or put them in source/ (NAME.yaml)\n")
     (tmp_path / "source").mkdir()
     (tmp_path / "source" / "x.yaml").write_text(MINIMAL_SOURCE, encoding="utf-8")
     assert run("check") == (0, "1 source(s) OK\n", "")
@@ -114,3 +114,63 @@ def test_usage_errors(tmp_path: Path) -> None:
                           (["new"], "the following arguments are required: NAME")):
         code, _, err = run(*argv)
         assert code == 2 and message in err, err
+
+
+def test_the_source_folder_reads_yml_and_any_case_and_names_a_source_saved_as_txt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source saved as .yml or .YAML is read, an editor's swap or backup file is not, and Notepad's NAME.yaml.txt
+    (Windows hides the .txt) is named in a warning instead of being skipped without a word."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "source").mkdir()
+    for name in ("a.yaml", "b.yml", "c.YAML", "d.yaml.txt", ".e.yaml.swp", "f.yaml~", "#g.yaml#", "notes.txt"):
+        (tmp_path / "source" / name).write_text(MINIMAL_SOURCE, encoding="utf-8")
+    assert run("check") == (0, "3 source(s) OK\n", "source/d.yaml.txt: warning: not read: a source's name ends in "
+                                                   ".yaml (Windows may hide the .txt: rename it to d.yaml)\n")
+    (tmp_path / "source" / "A.yml").write_text(MINIMAL_SOURCE, encoding="utf-8")
+    assert run("check")[0] == 1  # A.yml and a.yaml would write the same PDFs
+
+
+def test_an_empty_output_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--out "$DIST"` with DIST unset must not write PDFs into the working directory."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("--out", "", "x.yaml")
+    assert (code, out) == (2, "")
+    assert err.endswith("studyprint: error: argument --out: is empty; give a folder, or leave --out out for dist/\n")
+
+
+def test_a_name_too_long_for_its_outputs_is_refused_before_rendering(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / ("学" * 82 + ".yaml")  # 251 bytes: NAME-handout.pdf would have 258
+    source.write_text(MINIMAL_SOURCE, encoding="utf-8")
+    expected = (f"{source.name}: the file name is too long for its outputs: {'学' * 16}…{'学' * 8}-handout.pdf would "
+                "have 258 bytes, and a file name may have 255; shorten the source's name\n")
+    assert run("check", source.name) == (1, "", expected)
+    assert run(source.name) == (1, "", expected)
+    assert not (tmp_path / "dist").exists()
+    fits = tmp_path / ("学" * 81 + ".yaml")  # 255 bytes with -handout.pdf: fits
+    source.rename(fits)
+    assert run("check", fits.name) == (0, "1 source(s) OK\n", "")
+
+
+def test_file_names_are_printed_safely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Escape sequences and line breaks in a file name do not reach the terminal; a name starting with '::' does
+    not start a line of a CI log (a workflow command); a name the terminal's encoding cannot write is escaped,
+    not a traceback after the PDFs were written."""
+    monkeypatch.chdir(tmp_path)
+    hostile = tmp_path / "a\x1b[31m\nb.yaml"
+    hostile.write_text(MINIMAL_SOURCE, encoding="utf-8")
+    code, out, err = run("--only", "poster", hostile.name)
+    assert (code, err) == (0, "")
+    assert out.startswith("dist/a\\x1b[31m\\nb-poster.pdf  1 page(s)")
+    command = tmp_path / "::error::x.yaml"
+    command.write_text("title: [", encoding="utf-8")
+    code, _, err = run("check", command.name)
+    assert (code, err.startswith("./::error::x.yaml:")) == (1, True)
+    chinese = tmp_path / "学.yaml"
+    chinese.write_text(MINIMAL_SOURCE, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "studyprint", "--only", "poster", chinese.name], capture_output=True,
+                          cwd=tmp_path, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT),
+                                                          "PYTHONIOENCODING": "ascii"})
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.startswith(b"dist/\\u5b66-poster.pdf  1 page(s)")

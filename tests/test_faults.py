@@ -329,3 +329,11 @@ def test_a_build_in_worker_processes_leaves_nothing_in_the_temp_folder(tmp_path)
                           env=dict(os.environ, TMPDIR=str(temp)), capture_output=True, text=True, timeout=300)
     assert (done.returncode, done.stderr) == (0, "")
     assert list(temp.iterdir()) == []
+
+
+def test_an_output_folder_that_is_a_dangling_link_is_named_as_such(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dist").symlink_to(tmp_path / "gone")
+    result = run_build(SOURCE, "--out", "dist", "--only", "poster")
+    assert (result.code, result.err) == (1, f"dist: the output folder is a symbolic link to {tmp_path}/gone, which "
+                                            "does not exist (or is a loop)\n")
