@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import ROOT, __version__, choices
-from .errors import UserError, shown_path
+from .errors import Problem, UserError, shown_path
 
 if TYPE_CHECKING:
     from . import pipeline
@@ -212,11 +212,26 @@ def _default_sources(front: Front) -> list[Path]:
     """The sources of source/, after a warning for each file there that looks meant as one but is not read."""
     from . import load
 
-    folder = front.home / "source"
+    folder = _home_folder(front, "source")
     for path in load.misnamed_in(folder):
         print(f"{shown_path(path)}: warning: not read: a source's name ends in .yaml (Windows may hide the .txt: "
               f"rename it to {path.name[:-4]})", file=sys.stderr)
     return load.sources_in(folder)
+
+
+def _home_folder(front: Front, name: str) -> Path:
+    """source/ or dist/ of the working directory (the checkout for build.py). A symbolic link leading out of it is
+    refused, as a source file linking out of its folder is: a pull request adding `source -> ~/.ssh` must not make
+    CI read (and echo) files from elsewhere, nor `dist -> ~` write there. Given on the command line (SOURCE files,
+    --out), any folder is the user's choice."""
+    folder = front.home / name
+    if folder.is_symlink():
+        target = folder.resolve()
+        if not target.is_relative_to(front.home.resolve()):
+            raise UserError([Problem(shown_path(folder), None, None,
+                                     f"is a symbolic link to {target}, outside {front.home.resolve()}; "
+                                     f"give that folder on the command line if you mean it")])
+    return folder
 
 
 def _no_sources(front: Front) -> int:
@@ -229,7 +244,7 @@ def _options(args: argparse.Namespace, front: Front, jobs: int = 1) -> pipeline.
 
     cache = os.environ.get("STUDYPRINT_CACHE") or front.home / ".studyprint-cache"
     return pipeline.Options(
-        out=args.out or front.home / "dist",
+        out=args.out or _home_folder(front, "dist"),
         kinds=(args.only,) if args.only else choices.KINDS,
         paper=args.paper or ("A5" if args.booklet else "A4"),
         poster_size=args.poster_size,
@@ -348,7 +363,7 @@ def _new_command(argv: list[str], front: Front) -> int:
     p = argparse.ArgumentParser(prog=f"{front.prog} new",
                                 description="Write a commented starter source, source/NAME.yaml, that builds.")
     p.add_argument("name", metavar="NAME", help="the article's file name (or a path ending in .yaml)")
-    path = starter.path_for(p.parse_args(argv).name, front.home / "source")
+    path = starter.path_for(p.parse_args(argv).name, _home_folder(front, "source"))
     starter.create(path)
     print(f"{shown_path(path)}: created; edit it, then: {front.prog} watch {shown_path(path)}")
     return 0
@@ -357,7 +372,7 @@ def _new_command(argv: list[str], front: Front) -> int:
 def _import_command(argv: list[str], front: Front) -> int:
     from . import importer
 
-    return importer.main(argv, front.home / "source")
+    return importer.main(argv, _home_folder(front, "source"))
 
 
 def _watch_command(argv: list[str], front: Front) -> int:
@@ -372,7 +387,7 @@ def _watch_command(argv: list[str], front: Front) -> int:
     args = p.parse_args(argv)
     if not _booklet_paper(args, front):
         return 2
-    sources = watch.Sources(args.sources) if args.sources else watch.Sources([], front.home / "source")
+    sources = watch.Sources(args.sources) if args.sources else watch.Sources([], _home_folder(front, "source"))
     if not sources.now():
         return _no_sources(front)
     return watch.run(sources, _options(args, front), args.quiet)

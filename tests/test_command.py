@@ -174,3 +174,29 @@ def test_file_names_are_printed_safely(tmp_path: Path, monkeypatch: pytest.Monke
                                                           "PYTHONIOENCODING": "ascii"})
     assert (done.returncode, done.stderr) == (0, b"")
     assert done.stdout.startswith(b"dist/\\u5b66-poster.pdf  1 page(s)")
+
+
+def test_source_and_dist_linking_out_of_the_working_directory_are_refused(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pull request adding `source -> ~/.ssh` must not make CI read files from elsewhere (and echo them in its
+    messages), nor `dist -> ~` write there; a link inside, or the folders named on the command line, are fine."""
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    (elsewhere / "secrets").mkdir(parents=True)
+    (elsewhere / "secrets" / "token.yaml").write_text("ghp_SECRETTOKEN12345\n", encoding="utf-8")
+    work.mkdir()
+    monkeypatch.chdir(work)
+    (work / "source").symlink_to(elsewhere / "secrets")
+    code, out, err = run("check")
+    assert (code, out) == (1, "")
+    assert err == (f"source: is a symbolic link to {elsewhere / 'secrets'}, outside {work}; give that folder on the "
+                   "command line if you mean it\n")
+    (work / "source").unlink()
+    (work / "articles").mkdir()
+    (work / "articles" / "a.yaml").write_text(MINIMAL_SOURCE, encoding="utf-8")
+    (work / "source").symlink_to("articles")
+    (work / "dist").symlink_to(elsewhere)
+    code, out, err = run("--only", "poster")
+    assert (code, out, err) == (1, "", f"dist: is a symbolic link to {elsewhere}, outside {work}; give that folder "
+                                       "on the command line if you mean it\n")
+    assert run("--only", "poster", "--out", str(elsewhere))[0] == 0
+    assert [p.name for p in elsewhere.glob("*.pdf")] == ["a-poster.pdf"]
