@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time and peak memory of the worst case of every input limit (README "Limits").
 
-Each case is a source generated into a temp folder and built in a fresh process -- `python build.py SOURCE --out TMP
+Each case is a source generated into a temp folder and built in a fresh process -- `python build.py SOURCE --out TMP --no-cache
 -q --only handout` and `--only poster` (modes; `all` is the plain build, `check` is --check, `lint` is --lint) --
 with a timeout. The child's wall time, peak RSS (os.wait4's ru_maxrss, what `/usr/bin/time -v` reports) and the
 pages it printed are one row each. The goal: every source the limits admit builds in at most 60 s and 1 GB, or is
@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from studyprint.chars import is_han  # noqa: E402
-from studyprint.model import MAX_SECTIONS, MAX_TEXT_CHARS, MAX_TOTAL_CHARS  # noqa: E402
+from studyprint.model import MAX_BODY_TEXTS, MAX_SECTIONS, MAX_TEXT_CHARS, MAX_TOTAL_CHARS  # noqa: E402
+from studyprint.typography import MAX_PIECES  # noqa: E402
 
 GOAL_SECONDS, GOAL_MB, REFUSE_SECONDS = 60.0, 1024.0, 5.0
 BASE = ROOT / "source" / "six-principles.yaml"
@@ -299,13 +300,17 @@ def cases() -> list[Case]:
     found += [
         Case("source:han-prose", lambda n: whole_prose(n, 1000, han), total, "chars", 1000),
         Case("source:mixed-prose", lambda n: whole_prose(n, 1000, prose), total, "chars", 1000),
-        Case("source:a中-600KB", lambda n: whole_prose(n, MAX_TEXT_CHARS, lambda k, _: repeat("a中", k)), total,
-             "chars", 1000),
         Case("source:han-prose+title", lambda n: whole_prose(total, 1000, han, n), 2_000, "chars of title", 10),
-        Case("source:paragraphs-of-1-han", lambda n: block_paragraphs(n, "中"), 80_000, "paragraphs", 1000),
-        Case("source:paragraphs-of-1-flow", lambda n: flow_paragraphs(n, "a"), 299_000, "paragraphs", 1000),
-        Case("source:paragraphs-of-20", lambda n: flow_paragraphs(n, han(20)), 14_900, "paragraphs", 1000),
-        Case("source:list-items-of-2", lambda n: list_items(n, "中文"), 140_000, "items", 1000),
+        Case("source:most-pieces", lambda n: whole_prose(total, 1000, lambda k, at: (
+            repeat("a中", k) if at < 2 * n else han(k, at))), MAX_PIECES, "pieces (a中 pairs)", 1000),
+        Case("source:paragraphs-of-1-han", lambda n: block_paragraphs(n, "中"), MAX_BODY_TEXTS, "paragraphs", 1000),
+        Case("source:paragraphs-of-1-flow", lambda n: flow_paragraphs(n, "a"), MAX_BODY_TEXTS, "paragraphs", 1000),
+        Case("source:paragraphs-of-59", lambda n: whole_prose(59 * n + 200, 59, han), MAX_BODY_TEXTS, "paragraphs",
+             1000),
+        Case("source:list-items-of-2", lambda n: list_items(n, "中文"), MAX_BODY_TEXTS, "items", 1000),
+        Case("refused:paragraphs-of-1-han", lambda n: block_paragraphs(n, "中"), 80_000, "paragraphs", 1000),
+        Case("refused:a中-600KB", lambda n: whole_prose(n, MAX_TEXT_CHARS, lambda k, _: repeat("a中", k)), total,
+             "chars", 1000),
         Case("source:100-long-headings", lambda n: sections_with(100, heading=n), 2_900, "chars per heading", 8),
         Case("poster:100-sections", lambda n: sections_with(n), 100, "sections"),
         Case("poster:100-sections-full", lambda n: sections_with(n, 12, 20, 40, 200), 100, "sections"),
@@ -360,7 +365,7 @@ def rss_mb(pid: int) -> float:
 def run(source: Path, mode: str, timeout: float, extra: list[str], mem_cap: float = 4096) -> Result:
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="limits-out-") as out:
-        argv = [sys.executable, str(ROOT / "build.py"), str(source), "--out", out, *MODES[mode], *extra]
+        argv = [sys.executable, str(ROOT / "build.py"), str(source), "--out", out, "--no-cache", *MODES[mode], *extra]
         with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
             start = time.perf_counter()
             child = subprocess.Popen(argv, cwd=ROOT, stdout=stdout, stderr=stderr, start_new_session=True)

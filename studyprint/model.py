@@ -20,6 +20,7 @@ from .errors import Problem, UserError, capped
 MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
 MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 250 pages of A4 handout, laid out in ~10 s
 MAX_SECTIONS = 100
+MAX_BODY_TEXTS = 5_000  # paragraphs, list items, signature lines: each is a block WeasyPrint lays out (~2 ms, 25 KB)
 SHOWN_KEY = 40  # characters of an unknown key echoed in a message
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
@@ -104,6 +105,7 @@ class Validator:
         self.text = text
         self.problems: list[Problem] = []
         self.total_chars = 0
+        self.body_texts_seen = 0
         self._line_starts: list[int] | None = None
 
     def problem(self, node: Node, message: str) -> None:
@@ -226,6 +228,12 @@ class Validator:
 
     def body_text(self, node: Node, key: str) -> str | None:
         """A text that is set as body text: it may hold **emphasis**, in pairs."""
+        self.body_texts_seen += 1
+        if self.body_texts_seen > MAX_BODY_TEXTS:  # said once; the rest is not checked (80,000 would take seconds)
+            if self.body_texts_seen == MAX_BODY_TEXTS + 1:
+                self.problem(node, f"a source may have at most {MAX_BODY_TEXTS:,} paragraphs, list items and "
+                                   "signature lines; this is one more (split the source into several)")
+            return None
         value = self.text_value(node, key)
         if value is not None and emphasis.unpaired(value) is not None:
             raw = self.text[node.start_mark.index:node.end_mark.index]

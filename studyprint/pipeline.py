@@ -141,9 +141,12 @@ def fit_poster(article: model.Article, shown: str, options: Options) -> pdf.Rend
 
 def layout_handout(article: model.Article, shown: str, options: Options) -> tuple[pdf.Rendered, list[str]]:
     """One layout of the composed handout, and what in it is not as composed."""
-    from . import pdf
+    from . import pdf, typography
 
-    print_html, composer = handout_html(article, options)
+    try:
+        print_html, composer = handout_html(article, options)
+    except typography.OverBudget as e:
+        raise UserError([Problem(shown, None, None, f"handout: {e}")]) from None
     rendered = pdf.layout(print_html)
     if options.verbose:
         for note in composer.notes():

@@ -27,6 +27,7 @@ from .chars import FULLWIDTH, NO_BREAK_SPACES, NO_LINE_START, OPEN, is_cjk, is_h
 FLUSH_TOLERANCE_PT = 0.1  # a composed line may end this far from where the composer put it
 PX_PER_PT = 96 / 72
 PANGO_UNIT = 1 / 1024  # px: WeasyPrint hands Pango letter-spacing in these, truncated
+MAX_PIECES = 12_000  # spans in a handout's body: with 300,000 characters, 60 s and 1 GB (scripts/limits_bench.py)
 HYPHENATED_WORD_MAX = 30  # characters: a display word with a hyphen up to this long is kept on one line
 
 # --- display text -------------------------------------------------------------------------------------------------
@@ -138,6 +139,10 @@ def markup(text: str) -> Markup:
 # --- body paragraphs ----------------------------------------------------------------------------------------------
 
 
+class OverBudget(Exception):
+    """The handout is set in more pieces than MAX_PIECES; raised as soon as it is, not after composing it all."""
+
+
 @dataclass
 class Composer:
     """Composes the body paragraphs of one handout (measure and indents in em, the body size in px) and keeps
@@ -150,6 +155,7 @@ class Composer:
     item_indent: float  # a list item by this on the left, where its number or bullet stands (.list)
     template: str = "layouts/handout.html"
     composed: list[compose.Paragraph] = field(default_factory=list)
+    pieces: int = 0  # spans so far (words, marks, gaps): WeasyPrint spends about 1.6 ms and 36 KB on each
 
     def paragraph(self, text: str) -> Markup:
         """The `paragraph` filter: one body paragraph's lines as HTML."""
@@ -167,7 +173,14 @@ class Composer:
         runs = [compose.Run(piece, bold) for piece, bold in emphasis.runs(text)]
         composed = compose.compose(runs, measure, indent)
         self.composed.append(composed)
-        return Markup("<br>".join(_line_html(composed, line, self.em_px) for line in composed.lines))
+        html = "<br>".join(_line_html(composed, line, self.em_px) for line in composed.lines)
+        self.pieces += html.count("<span")
+        if self.pieces > MAX_PIECES:
+            raise OverBudget(f"the text is set in more than {MAX_PIECES:,} pieces (a Latin word, a number or a spaced "
+                             "mark beside Chinese text is one), what a handout may have to build in a minute and "
+                             f"1 GB; body paragraph {len(self.composed)} ('{_opening(composed)}') goes past it: split "
+                             "the source")
+        return Markup(html)
 
     def check(self, document: object) -> list[str]:
         """What in the layout is not as composed: a body paragraph not composed, a paragraph set in another
