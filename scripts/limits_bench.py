@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Time and peak memory of the worst case of every input limit (README "Limits").
 
-Each case is a source generated into a temp folder and built in a fresh process -- `python build.py SOURCE --out TMP --no-cache
--q --only handout` and `--only poster` (modes; `all` is the plain build, `check` is --check, `lint` is --lint) --
-with a timeout. The child's wall time, peak RSS (os.wait4's ru_maxrss, what `/usr/bin/time -v` reports) and the
-pages it printed are one row each. The goal: every source the limits admit builds in at most 60 s and 1 GB, or is
-refused within 5 s with a message naming the limit and the place.
+Each case is a source generated into a temp folder and built in a fresh process -- `python build.py SOURCE --out TMP
+--no-cache -q --only handout` and `--only poster` (modes; `all` is the plain build, `check` is --check, `lint` is
+--lint) -- with a timeout. The child's wall time, peak RSS (os.wait4's ru_maxrss, what `/usr/bin/time -v` reports)
+and the pages it printed are one row each. The goal: every source the limits admit builds in at most 60 s and 1 GB,
+or is refused within 5 s with a message naming the limit and the place.
 
   python scripts/limits_bench.py                         every case, modes handout and poster
   python scripts/limits_bench.py -k poster_line -k title  cases whose name contains one of these
@@ -41,7 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from studyprint.chars import is_han  # noqa: E402
-from studyprint.model import MAX_BODY_TEXTS, MAX_SECTIONS, MAX_TEXT_CHARS, MAX_TOTAL_CHARS  # noqa: E402
+from studyprint.model import (  # noqa: E402
+    MAX_BODY_TEXTS,
+    MAX_LINE_CHARS,
+    MAX_SECTIONS,
+    MAX_TEXT_CHARS,
+    MAX_TOTAL_CHARS,
+)
 from studyprint.typography import MAX_PIECES  # noqa: E402
 
 GOAL_SECONDS, GOAL_MB, REFUSE_SECONDS = 60.0, 1024.0, 5.0
@@ -287,10 +293,11 @@ def cases() -> list[Case]:
     fields = ["poster_line", "heading", "subheading", "title", "subtitle", "editor", "tagline", "footer", "author",
               "affiliation", "point", "signature"]
     for field in fields:
-        for n in (500, 2000, MAX_TEXT_CHARS):
-            found.append(field_case(field, "prose", n))
-        for kind in ("stops", "word"):
-            found.append(field_case(field, kind, MAX_TEXT_CHARS))
+        longest = MAX_TEXT_CHARS if field in ("point", "signature") else MAX_LINE_CHARS  # body or display text
+        for kind in ("prose", "stops", "word"):
+            found.append(field_case(field, kind, longest))
+        if longest == MAX_LINE_CHARS:
+            found.append(field_case(field, "prose", MAX_TEXT_CHARS))  # refused at once
     for kind in ("han", "prose", "a中", "leaders", "toc", "stops", "hash", "url", "word"):
         found.append(body_case(kind, MAX_TEXT_CHARS))
     for block in ("quote", "item"):
@@ -311,13 +318,16 @@ def cases() -> list[Case]:
         Case("refused:paragraphs-of-1-han", lambda n: block_paragraphs(n, "中"), 80_000, "paragraphs", 1000),
         Case("refused:a中-600KB", lambda n: whole_prose(n, MAX_TEXT_CHARS, lambda k, _: repeat("a中", k)), total,
              "chars", 1000),
-        Case("source:100-long-headings", lambda n: sections_with(100, heading=n), 2_900, "chars per heading", 8),
+        Case("source:100-long-headings", lambda n: sections_with(100, heading=n), MAX_LINE_CHARS, "chars per heading",
+             8),
         Case("poster:100-sections", lambda n: sections_with(n), 100, "sections"),
         Case("poster:100-sections-full", lambda n: sections_with(n, 12, 20, 40, 200), 100, "sections"),
-        Case("poster:100-sections-long", lambda n: sections_with(100, 40, n, n, 100), 1_400,
-             "chars of practice and poster_line", 10),
+        Case("poster:100-sections-long", lambda n: sections_with(100, n, n, n, 100), MAX_LINE_CHARS,
+             "chars of heading, practice and poster_line", 10),
+        Case("poster:6-sections-long", lambda n: sections_with(6, n, n, n, 100), MAX_LINE_CHARS,
+             "chars of heading, practice and poster_line", 10),
         Case("authors:100", lambda n: authors(n), 100, "authors"),
-        Case("authors:100-affiliations", lambda n: authors(100, 20, n), 2_900, "chars per affiliation", 10),
+        Case("authors:100-affiliations", lambda n: authors(100, 20, n), MAX_LINE_CHARS, "chars per affiliation", 10),
         Case("yaml:depth-20", nested, 20, "levels"),
         Case("yaml:depth-100000", nested, 100_000, "levels"),
         Case("yaml:duplicate-keys", lambda n: dump(minimal()) + 'keywords: "a"\n' * n, 70_000, "keys"),

@@ -20,6 +20,7 @@ from .errors import Problem, UserError, capped
 MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
 MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 250 pages of A4 handout, laid out in ~10 s
 MAX_SECTIONS = 100
+MAX_LINE_CHARS = 300  # a title, heading, name or other display text: the poster sets each in a few lines
 MAX_BODY_TEXTS = 5_000  # paragraphs, list items, signature lines: each is a block WeasyPrint lays out (~2 ms, 25 KB)
 SHOWN_KEY = 40  # characters of an unknown key echoed in a message
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -334,6 +335,17 @@ class Validator:
             return None
         return value
 
+    def line_value(self, node: Node, key: str) -> str | None:
+        """A text set as display type (the poster's title, headings, cards, byline; the handout's headings), which
+        WeasyPrint lays out at every width the poster's design search tries: 2,000 characters took 8 s, 20,000 over
+        4 GB."""
+        value = self.text_value(node, key)
+        if value is not None and len(value) > MAX_LINE_CHARS:
+            self.problem(node, f"'{key}' has {len(value):,} characters; a title, heading, name or other line of "
+                               f"display text may have at most {MAX_LINE_CHARS} (move the rest into a paragraph)")
+            return None
+        return value
+
     def lang_value(self, node: Node, key: str) -> str | None:
         value = self.text_value(node, key)
         if value is not None and not LANG.match(value):
@@ -379,28 +391,29 @@ def _unknown_key(key: str, near: list[str], fields: dict[str, Field]) -> str:
 
 
 TEXT = Field(Validator.text_value)
+LINE = Field(Validator.line_value)
 AUTHOR_FIELDS = {
-    "name": Field(Validator.text_value, required=True),
-    "affiliation": TEXT,
-    "address": TEXT,
+    "name": Field(Validator.line_value, required=True),
+    "affiliation": LINE,
+    "address": LINE,
 }
 SECTION_FIELDS = {
-    "heading": Field(Validator.text_value, required=True),
-    "subheading": TEXT,
+    "heading": Field(Validator.line_value, required=True),
+    "subheading": LINE,
     "paragraphs": Field(Validator.blocks, required=True),
-    "poster_line": TEXT,
+    "poster_line": LINE,
 }
-POSTER_FIELDS = {"title": TEXT, "tagline": TEXT, "footer": TEXT, "key_sentences": Field(Validator.bool_value),
+POSTER_FIELDS = {"title": LINE, "tagline": LINE, "footer": LINE, "key_sentences": Field(Validator.bool_value),
                  "qr": Field(Validator.url_value)}
 ARTICLE_FIELDS = {
-    "title": Field(Validator.text_value, required=True),
-    "subtitle": TEXT,
+    "title": Field(Validator.line_value, required=True),
+    "subtitle": LINE,
     "authors": Field(Validator.records(AUTHOR_FIELDS, "an author"), required=True),  # type: ignore[arg-type]
     "date": Field(Validator.date_value),
     "lang": Field(Validator.lang_value),
     "intro": Field(Validator.blocks),
     "sections": Field(Validator.records(SECTION_FIELDS, "a section"), required=True),  # type: ignore[arg-type]
-    "editor": TEXT,
+    "editor": LINE,
     "poster": Field(lambda v, node, key: v.record(node, POSTER_FIELDS, "'poster'")),
     "subject": TEXT,
     "keywords": TEXT,

@@ -41,6 +41,7 @@ TITLE_AT_MOST = 2.5  # ... but no more than 2.5 times the headings: on a dense p
 QR_MM = 32  # the QR code's side on A3 (with its quiet zone), proportional to the paper: scannable from ~1 m on A1
 QR_CAPTION = "扫码阅读全文"
 MAX_COLUMNS = 5
+NAMED_CHARS = 20  # of a heading, naming its section in a message
 MIN_MEASURE = 11  # a card is at least this many key-sentence characters wide: narrower columns read as lists
 CLOSE_ENOUGH = 1.12  # designs within 12 % of the largest scale compete on how much of the page's height holds text
 TYPE_WORTH = 0.3  # ... where 1 % more of the height holding text is worth 3.3 % of type size
@@ -613,7 +614,7 @@ def fit(page: PosterPage, what: Content, galley_html: Callable[[list[dict[str, o
     started = time.perf_counter()
     paragraphs, ids = galley(what)
     measured = widths(pdf.layout(galley_html(paragraphs, galley_css(what))), ids)
-    names = [c.heading for c in what.cards]
+    names = [c.heading if len(c.heading) <= NAMED_CHARS else c.heading[:NAMED_CHARS] + "…" for c in what.cards]
     notes = [f"section {i} key sentence ({c.chosen.where()}; poster_line overrides it): {c.chosen.text}"
              for i, c in enumerate(what.cards, 1) if c.chosen]
     texts = Texts.of(what, measured)

@@ -441,3 +441,16 @@ def test_text_set_in_too_many_pieces_is_refused_before_layout(tmp_path):
     assert time.perf_counter() - started < 10
     result = run_build(tmp_path / "x.yaml", "--out", tmp_path / "out", "--only", "poster", "-q")
     assert (result.code, result.err) == (0, "")
+
+
+def test_a_display_text_past_its_limit_is_refused_at_once(tmp_path):
+    """The poster lays a heading out at every width its design search tries: a 2,000-character one took 8 s, a
+    20,000-character one over 4 GB. A title, heading, name or card line has at most 300 characters."""
+    started = time.perf_counter()
+    refused(tmp_path, GOOD.replace("heading: 树立远大信念", "heading: " + "树立远大信念，" * 300),
+            "5:14: 'heading' has 2,100 characters; a title, heading, name or other line of display text may have at "
+            "most 300 (move the rest into a paragraph)")
+    assert time.perf_counter() - started < 5
+    at_the_limit = GOOD.replace("title: 标题", "title: " + "标" * model.MAX_LINE_CHARS)
+    root, text = load.load(write(tmp_path, at_the_limit, "ok.yaml"), "ok.yaml")
+    assert len(model.validate(root, text, "ok.yaml", "ok").title) == model.MAX_LINE_CHARS
