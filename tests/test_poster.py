@@ -294,8 +294,8 @@ def test_a_poster_that_fits_only_in_landscape_says_so(tmp_path):
     assert result.code == 1
     assert result.err == (
         f"{shown_path(source)}: the poster cannot fit 1 section on one A3 portrait page at a legible size (practice "
-        f"text 11.9 pt): section 1's heading (什么是 {word}？) is too long to set on the page; use --orientation "
-        "landscape or shorten the title, headings, practices and poster_line sentences\n")
+        f"text 11.9 pt): section 1's heading ({('什么是 ' + word)[:20]}…) is too long to set on the page; use "
+        "--orientation landscape or shorten the title, headings, practices and poster_line sentences\n")
     assert run_build(source, "--only", "poster", "--out", tmp_path / "out", "--orientation", "landscape").code == 0
 
 
