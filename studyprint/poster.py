@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from . import boxes, display, pdf, qr
+from .chars import is_han
 from .choices import POSTER_SIZES
 from .key_sentence import KeySentence
 from .key_sentence import choose as choose_key_sentence
@@ -42,6 +43,8 @@ QR_MM = 32  # the QR code's side on A3 (with its quiet zone), proportional to th
 QR_CAPTION = "扫码阅读全文"
 MAX_COLUMNS = 5
 NAMED_CHARS = 20  # of a heading, naming its section in a message
+NARROWEST_EM = 0.25  # no character but a Han one (1 em) is set narrower than this ('i', '.', a half-width mark)
+TITLE_TO_HEADING = 1.25  # the title is at least this many times the headings' size
 MIN_MEASURE = 11  # a card is at least this many key-sentence characters wide: narrower columns read as lists
 CLOSE_ENOUGH = 1.12  # designs within 12 % of the largest scale compete on how much of the page's height holds text
 TYPE_WORTH = 0.3  # ... where 1 % more of the height holding text is worth 3.3 % of type size
@@ -607,11 +610,33 @@ class Unplanned(pdf.RenderError):
     """The laid-out poster differs from the plan (a bug, or a font that measures differently in context)."""
 
 
+def least_text_area(what: Content, page: PosterPage) -> float:
+    """The least area (pt²) the poster's texts can cover at the legibility floor: each character at its narrowest
+    width, times its line's height. More than the page's area, and no design fits: found in milliseconds, where the
+    search over line breaks of 100 long cards takes 20 s to find the same."""
+    unit = replace(page, scale=page.floor_scale()).unit_pt()
+    sizes = {role: DESIGN.get(f"{role}-size", TITLE_TO_HEADING * DESIGN["heading-size"]) for role in MAX_LINES}
+    area = 0.0
+    for role, texts in what.texts().items():
+        size = sizes[role] * unit
+        ems = sum(1.0 if is_han(ch) else NARROWEST_EM for text in texts for ch in text)
+        area += ems * size * size * DESIGN[f"{role}-leading"]
+    return area
+
+
 def fit(page: PosterPage, what: Content, galley_html: Callable[[list[dict[str, object]], str], str],
         poster_html: Callable[[Plan], str]) -> Fit:
     """Measure (pass 1), search, lay the poster out (pass 2). Key sentences the rule chose are left out when the
     poster cannot hold them at a legible size; DoesNotFit says what can work when even that fails."""
     started = time.perf_counter()
+    covered = least_text_area(what.without_chosen_keys(), page) / (page.area_width_mm * page.area_height_mm * MM * MM)
+    if covered > 1:
+        n = len(what.cards)
+        floor = replace(page, scale=page.floor_scale())
+        raise DoesNotFit(f"the poster cannot fit {n} section{'s' if n != 1 else ''} on one {page.size} "
+                         f"{page.orientation} page at a legible size (practice text {floor.practice_pt():.1f} pt): its "
+                         f"text alone would cover {covered:.1f} times the page at that size; shorten the title, "
+                         "headings, practices and poster_line sentences or keep fewer sections")
     paragraphs, ids = galley(what)
     measured = widths(pdf.layout(galley_html(paragraphs, galley_css(what))), ids)
     names = [c.heading if len(c.heading) <= NAMED_CHARS else c.heading[:NAMED_CHARS] + "…" for c in what.cards]

@@ -414,8 +414,8 @@ def test_paragraphs_past_the_limit_are_refused_at_the_first_one_over_and_quickly
     """80,000 one-character paragraphs took 298 s and 4 GB; 5,000 build in about 7 s (scripts/limits_bench.py)."""
     started = time.perf_counter()
     refused(tmp_path, GOOD + "      - 中\n" * 80_000,
-            f"{7 + model.MAX_BODY_TEXTS}:9: a source may have at most 5,000 paragraphs, list items and signature lines; "
-            "this is one more (split the source into several)")
+            f"{7 + model.MAX_BODY_TEXTS}:9: a source may have at most 5,000 paragraphs, list items and signature "
+            "lines; this is one more (split the source into several)")
     assert time.perf_counter() - started < 5
 
 

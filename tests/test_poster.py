@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -359,3 +360,21 @@ def test_bad_bleed_is_a_usage_error():
     result = run_build(SOURCE, "--bleed", "3cm")
     assert result.code == 2
     assert "'3cm' is not a bleed like 3mm (0 to 10 mm)" in result.err
+
+
+def test_text_that_cannot_cover_less_than_the_page_is_refused_before_any_layout(tmp_path):
+    """100 cards of 300-character headings, practices and poster_lines: the search over line breaks took 19 s to
+    find that they do not fit; their characters alone, each at its narrowest, cover 19 times an A3 page at the
+    legibility floor, which is known at once (real posters cover 0.002 to 0.12 of it)."""
+    line = "坚持以人民为中心的发展思想，" * 21 + "树立"  # 296 characters
+    data = {"title": "学习材料", "authors": [{"name": "作者"}],
+            "sections": [{"heading": line, "subheading": line, "poster_line": line, "paragraphs": ["正文。"]}
+                         for _ in range(100)]}
+    source = write_source(tmp_path, data)
+    started = time.perf_counter()
+    result = run_build(source, "--only", "poster", "--out", tmp_path / "out")
+    assert time.perf_counter() - started < 5
+    assert (result.code, result.err) == (1, (
+        f"{shown_path(source)}: the poster cannot fit 100 sections on one A3 portrait page at a legible size "
+        "(practice text 11.9 pt): its text alone would cover 19.0 times the page at that size; shorten the title, "
+        "headings, practices and poster_line sentences or keep fewer sections\n"))
