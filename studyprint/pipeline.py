@@ -311,6 +311,9 @@ class _Outputs:
                         self.store(i, kind, content_keys[i, kind])
                         continue
                 tasks.append(_Task(i, kind, articles[i], self.sources[i], self.options))
+        # posters first: one that cannot fit says so in a second or two, a handout may take up to a minute, and the
+        # first failure stops the build
+        tasks.sort(key=lambda task: task.kind != "poster")
         for task, result in batch.run(tasks, _render, self.options.jobs, progress):
             if not isinstance(result, Output):
                 raise UserError(result)

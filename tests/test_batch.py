@@ -60,7 +60,8 @@ def test_jobs_give_the_same_bytes_as_a_serial_build(tmp_path: Path, sources: lis
 
 def test_jobs_write_nothing_unless_every_source_succeeds(tmp_path: Path, sources: list[Path]) -> None:
     """A source that is valid but whose poster cannot be set fails in a worker: nothing of the others is written."""
-    sources[1].write_text(MINIMAL_SOURCE.replace("树立远大信念", "树立远大信念" * 60), encoding="utf-8")
+    unbreakable = "什么是 " + "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2 + "？"  # too wide for any card
+    sources[1].write_text(MINIMAL_SOURCE.replace("树立远大信念", unbreakable), encoding="utf-8")
     code, out, err = run(*sources[:3], "--out", tmp_path / "out", "--jobs", "2", "--only", "poster")
     assert (code, out) == (1, "")
     assert "s1.yaml: the poster cannot fit" in err or "s1.yaml: section 1's heading" in err, err
