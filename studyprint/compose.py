@@ -73,6 +73,7 @@ SPACED_OUT = 1e5  # badness per em spaced out beyond TRACK_MAX (second pass only
 UNJUSTIFIED = 1e7  # badness per em missing from a line left short (second pass only)
 HYPHEN = "-"
 MIN_HYPHENATED = 6  # letters in a word before it may be hyphenated
+SHAPING_CONTEXT = 8  # characters before a piece of a word that its shaping may depend on
 LATIN_NO_START = frozenset(",.;:!?)]}%")
 LATIN_NO_END = frozenset("([{")
 PLAIN_WORD = re.compile(r"[(\[\"'“‘]?([a-z]+)[)\]\"'”’,.;:!?]*")  # lower case: never a name, acronym or code
@@ -291,12 +292,13 @@ def _add_word(token: _Token, number: int, cut: bool, out: _Atoms) -> None:
         return
     breaks = _word_breaks(text)
     cuts = [0, *sorted(breaks), len(text)]
-    done = 0.0
     for k in range(len(cuts) - 1):
-        upto = shaping.advance(text[:cuts[k + 1]], bold)
-        out.add(Atom(text[cuts[k]:cuts[k + 1]], "word", upto - done, bold, word=number),
+        # the piece shaped after the few characters that can change its shape (a kern, a ligature): as wide as
+        # in the whole word, in time linear in the word's length (a 20,000-letter word took 41 s as prefixes)
+        context = max(0, cuts[k] - SHAPING_CONTEXT)
+        width = shaping.advance(text[context:cuts[k + 1]], bold) - shaping.advance(text[context:cuts[k]], bold)
+        out.add(Atom(text[cuts[k]:cuts[k + 1]], "word", width, bold, word=number),
                 breaks[cuts[k]] if k else "", token.spaced and not k, token.glued and not k)
-        done = upto
 
 
 def atoms_of(runs: list[Run], cut: frozenset[int] = frozenset()) -> _Atoms:
@@ -391,7 +393,8 @@ def _inside_word(atoms: list[Atom], j: int, link: str) -> Junction:
     """A place inside a Latin word where it may break: a hyphen added at a hyphenation point."""
     end = 0.0
     if link == "hyphen":
-        head, bold = _word_before(atoms, j), atoms[j].bold
+        # what the hyphen adds after the few letters its shape may depend on (not the whole word: quadratic)
+        head, bold = _word_before(atoms, j)[-SHAPING_CONTEXT:], atoms[j].bold
         end = shaping.advance(head + HYPHEN, bold) - shaping.advance(head, bold)
     return Junction("join", breakable=True, penalty=BREAK_PENALTIES[link], end=end)
 
