@@ -18,7 +18,7 @@ from . import emphasis, fonts
 from .errors import Problem, UserError, capped
 
 MAX_TEXT_CHARS = 20_000  # one paragraph; ten pages of A4 handout
-MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 250 pages of A4 handout, laid out in ~10 s
+MAX_TOTAL_CHARS = 300_000  # all the text of a source: about 255 pages of A4 handout, built in 20-30 s
 MAX_SECTIONS = 100
 MAX_LINE_CHARS = 300  # a title, heading, name or other display text: the poster sets each in a few lines
 MAX_BODY_TEXTS = 5_000  # paragraphs, list items, signature lines: each is a block WeasyPrint lays out (~2 ms, 25 KB)
