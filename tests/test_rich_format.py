@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import run_build
 
-from studyprint import emphasis, load, model
+from studyprint import ROOT, emphasis, load, model
 from studyprint.errors import UserError
 
 RICH = """\
@@ -166,3 +166,15 @@ def test_markup_in_text_is_still_printed_literally(tmp_path):
     assert result.code == 0, result.err
     page = "".join(pdfium.PdfDocument(str(tmp_path / "x-handout.pdf"))[0].get_textpage().get_text_range().split())
     assert "<b>（一）</b>{{x}}" in page
+
+
+def test_the_example_of_the_richer_format_in_source_builds_as_composed(tmp_path):
+    """source/debian-faq-support.yaml (Debian's Chinese FAQ, chapter 12, imported) shows sub-points and lists."""
+    example = ROOT / "source" / "debian-faq-support.yaml"
+    root, text = load.load(example, str(example))
+    kinds = {b.kind for s in model.validate(root, text, str(example), example.stem).sections for b in s.blocks}
+    assert {"paragraph", "point", "list"} <= kinds
+    result = run_build(example, "--out", tmp_path, "-q")  # strict: every line as composed, the poster one page
+    assert (result.code, result.err) == (0, "")
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["debian-faq-support-handout.pdf",
+                                                             "debian-faq-support-poster.pdf"]
