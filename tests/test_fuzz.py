@@ -8,8 +8,11 @@ never a hang. The suite runs a bounded number of cases; `python scripts/fuzz.py 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +26,9 @@ from conftest import MIXED_PIECES, run_build
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from studyprint import fonts
+from studyprint import ROOT, fonts
+from studyprint.html import created_date
+from studyprint.pipeline import read_sources
 
 CASE_SECONDS = 30  # a case that takes longer is a hang
 
@@ -232,3 +237,59 @@ def test_control_a_glyph_off_the_page_is_found(tmp_path):
     path = tmp_path / "off.pdf"
     weasyprint.HTML(string='<p>on</p><p style="position: absolute; left: -30mm">off</p>').write_pdf(path)
     assert [line.split(":")[1].strip()[:5] for line in glyphs_off_the_page(path)] == ["'o' a", "'f' a", "'f' a"]
+
+
+@contextlib.contextmanager
+def environment(name: str, value: str):
+    earlier = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if earlier is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = earlier
+
+
+SOURCE_FILE = ROOT / "source" / "six-principles.yaml"
+EPOCH_MESSAGE = re.compile(r"SOURCE_DATE_EPOCH: '.*' is not a moment: give whole seconds since 1970-01-01 as ASCII "
+                           r"digits, at most 253402300799 \(9999-12-31\), or unset it\n", re.DOTALL)
+
+
+@settings(FAST, max_examples=200)
+@given(st.one_of(st.text(max_size=30), st.integers().map(str), st.floats().map(str),
+                 st.integers(0, 10**15).map(lambda n: f" {n} ")))
+@example("253402300800")
+@example("253402300799")
+def test_fuzz_source_date_epoch(value):
+    """Any value a CI job may set: a date for the PDFs, or one line saying why not; never a traceback."""
+    if "\x00" in value:
+        return  # the environment cannot hold it
+    with environment("SOURCE_DATE_EPOCH", value):
+        result = run_build(SOURCE_FILE, "--check")
+        if result.code == 0:
+            [article] = read_sources([SOURCE_FILE])
+            created = created_date(article)
+            assert created is None or re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created)
+        else:
+            assert result.code == 1 and EPOCH_MESSAGE.fullmatch(result.err), result.err
+
+
+@settings(FAST, max_examples=25, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=12),
+       st.sampled_from(["ascii", "gbk", "latin-1", "utf-8"]))
+@example("学\x1b[31m\n::error::", "ascii")
+def test_fuzz_file_names_on_any_output_encoding(name, encoding):
+    """Whatever a file is called and whatever the terminal's encoding, the lines naming it are printed (escaped
+    where they must be: no escape sequence, no line break, no CI command) and nothing is a traceback."""
+    if name in (".", "..") or len(name.encode()) > 200:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run([sys.executable, "-m", "studyprint", "new", name], cwd=folder, capture_output=True,
+                              timeout=60, env={**os.environ, "PYTHONIOENCODING": encoding, "PYTHONPATH": str(ROOT)})
+        assert b"Traceback" not in done.stderr, done.stderr
+        assert done.returncode in (0, 1), done.stderr
+        printed = done.stdout + done.stderr
+        assert b"\x1b" not in printed and printed.count(b"\n") == 1 and not printed.startswith(b"::")
+        printed.decode(encoding)  # every byte is of the terminal's encoding
