@@ -4,6 +4,8 @@ terminal; and --shard, the slice of the sources one CI job builds."""
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.context
+import os
 import signal
 import sys
 import tempfile
@@ -15,6 +17,8 @@ from typing import Protocol, TypeVar
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
+AF_UNIX_PATH_MAX = 107  # bytes of a Unix socket's path (Linux)
+FORKSERVER_SOCKET_NAME = 36  # bytes added to the temp folder: /pymp-XXXXXXXX/listener-XXXXXXXX (32), and 4
 # imported once by the fork server that starts the workers, so each worker begins with WeasyPrint loaded
 PRELOAD = ["studyprint.pdf", "studyprint.html", "studyprint.poster", "studyprint.pdfpost", "studyprint.impose"]
 
@@ -49,11 +53,21 @@ class Bar(Protocol):
 
 def _parallel(tasks: list[Task], work: Callable[[Task], Result], jobs: int,
               bar: Bar) -> Iterator[tuple[Task, Result]]:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context = _context()
     with tempfile.TemporaryDirectory(prefix="studyprint-workers-") as temp:
         yield from _in_pool(tasks, work, ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
                                                              initializer=_start_worker, initargs=(temp,)), bar)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """A fork server (each worker starts with WeasyPrint imported) listening on a socket in the temp folder; where
+    that folder's path leaves no room for the socket's name (AF_UNIX: 107 bytes; TMPDIR deep in a CI runner's
+    workspace), workers spawned afresh, slower to start."""
+    if len(os.fsencode(tempfile.gettempdir())) + FORKSERVER_SOCKET_NAME > AF_UNIX_PATH_MAX:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
 
 
 def _in_pool(tasks: list[Task], work: Callable[[Task], Result], pool: ProcessPoolExecutor,

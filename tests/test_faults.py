@@ -337,3 +337,17 @@ def test_an_output_folder_that_is_a_dangling_link_is_named_as_such(tmp_path, mon
     result = run_build(SOURCE, "--out", "dist", "--only", "poster")
     assert (result.code, result.err) == (1, f"dist: the output folder is a symbolic link to {tmp_path}/gone, which "
                                             "does not exist (or is a loop)\n")
+
+
+def test_jobs_work_with_a_temp_folder_too_deep_for_the_fork_servers_socket(tmp_path):
+    """A Unix socket's path has at most 107 bytes; a TMPDIR deep in a CI runner's workspace left no room for the
+    fork server's, and `--jobs 2` failed with 'AF_UNIX path too long'. Workers are then spawned instead."""
+    temp = tmp_path / ("t" * (100 - len(str(tmp_path))))
+    temp.mkdir()
+    other = tmp_path / "other.yaml"
+    other.write_bytes(SOURCE.read_bytes())
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), str(SOURCE), str(other), "--out",
+                           str(tmp_path / "out"), "-q", "--no-cache", "--jobs", "2", "--only", "poster"], cwd=ROOT,
+                          env=dict(os.environ, TMPDIR=str(temp)), capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["other-poster.pdf", "six-principles-poster.pdf"]
