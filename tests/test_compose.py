@@ -242,7 +242,7 @@ def test_a_word_as_long_as_a_paragraph_may_be_composes_in_linear_time():
     (and 43 s of the worst admitted build), measured piece by piece after a few letters of context 1.9 s. That the
     pieces are as wide as WeasyPrint draws them is the layout check's to say, in every build of the suite."""
     word = ("pneumonoultramicroscopicsilicovolcanoconiosis" * 500)[:20_000]
-    started = time.perf_counter()
+    started = time.process_time()
     paragraph = c.compose([c.Run(word)], 38, 2)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert "".join(s.text for line in paragraph.lines for s in line.segments).replace("-", "") == word

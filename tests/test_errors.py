@@ -105,9 +105,9 @@ def test_billion_laughs_is_refused_quickly_with_bounded_memory(tmp_path):
     lines += [f"lol{i}: &lol{i} [{', '.join([f'*lol{i - 1}'] * 10)}]" for i in range(1, 10)]
     text = GOOD + "\n".join(lines) + "\n"
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time (here and below): what other work on the machine takes does not count
     refused(tmp_path, text, "8:7: anchors (&lol0) are not allowed in a source")
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert elapsed < 2
@@ -128,9 +128,9 @@ def test_deep_nesting_is_refused_not_a_recursion_error(tmp_path):
 def test_a_10_mb_file_is_refused_by_size_without_being_parsed(tmp_path):
     text = GOOD + "intro:\n" + ("  - " + "正文" * 50 + "\n") * 35_000
     assert len(text.encode()) > 10_000_000
-    started = time.perf_counter()
+    started = time.process_time()
     refused(tmp_path, text, f" the file is {len(text.encode()):,} bytes; a source may be at most 1,000,000 bytes")
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_a_paragraph_of_200000_characters_is_a_clear_limit_error(tmp_path):
@@ -156,7 +156,7 @@ def test_a_paragraph_at_the_limit_builds(tmp_path):
 
 
 def test_problems_are_capped_per_source(tmp_path):
-    started = time.perf_counter()
+    started = time.process_time()
     src = write(tmp_path, GOOD.replace("正文。", "🙂" * model.MAX_TEXT_CHARS))
     result = run_build(src, "--out", tmp_path / "out")
     lines = result.err.splitlines()
@@ -164,7 +164,7 @@ def test_problems_are_capped_per_source(tmp_path):
     assert lines[0] == f"{src}:7:9: '🙂' (U+1F642) has no glyph in the fonts"
     assert lines[99] == f"{src}:7:108: '🙂' (U+1F642) has no glyph in the fonts"
     assert lines[100:] == [f"{src}: ... and 19,900 more problems"]
-    assert time.perf_counter() - started < 5  # positions of 20 000 bad characters in linear time
+    assert time.process_time() - started < 5  # positions of 20 000 bad characters in linear time
     assert not (tmp_path / "out").exists()
 
 
@@ -281,11 +281,11 @@ def test_windows_line_endings_build(tmp_path):
 
 
 def test_no_glyph_is_an_error_with_position_before_any_layout(tmp_path):
-    started = time.perf_counter()
+    started = time.process_time()
     refused(tmp_path, GOOD.replace("正文。", "正文\u200b。🀄"),
             "7:11: the invisible character U+200B (ZERO WIDTH SPACE) has no glyph in the fonts",
             "7:13: '🀄' (U+1F004) has no glyph in the fonts")
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 # --- Paths ------------------------------------------------------------------------------------------------
@@ -412,11 +412,11 @@ def test_a_file_name_with_a_line_break(tmp_path):
 
 def test_paragraphs_past_the_limit_are_refused_at_the_first_one_over_and_quickly(tmp_path):
     """80,000 one-character paragraphs took 298 s and 4 GB; 5,000 build in about 7 s (scripts/limits_bench.py)."""
-    started = time.perf_counter()
+    started = time.process_time()
     refused(tmp_path, GOOD + "      - 中\n" * 80_000,
             f"{7 + model.MAX_BODY_TEXTS}:9: a source may have at most 5,000 paragraphs, list items and signature "
             "lines; this is one more (split the source into several)")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_list_items_count_as_paragraphs(tmp_path):
@@ -434,11 +434,11 @@ def test_text_set_in_too_many_pieces_is_refused_before_layout(tmp_path):
     passed every other limit and took 435 s and 4.7 GB. It is refused as soon as the composer passes the limit,
     naming the paragraph; the poster alone still builds."""
     source = GOOD.replace("      - 正文。\n", f"      - 正文。\n      - {'a中' * 5000}\n" * 4)
-    started = time.perf_counter()
+    started = time.process_time()
     refused(tmp_path, source, " handout: the text is set in more than 12,000 pieces (a Latin word, a number or a "
                               "spaced mark beside Chinese text is one), what a handout may have to build in a minute "
                               "and 1 GB; body paragraph 6 ('a中a中a中a中a中a中…') goes past it: split the source")
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     result = run_build(tmp_path / "x.yaml", "--out", tmp_path / "out", "--only", "poster", "-q")
     assert (result.code, result.err) == (0, "")
 
@@ -446,11 +446,11 @@ def test_text_set_in_too_many_pieces_is_refused_before_layout(tmp_path):
 def test_a_display_text_past_its_limit_is_refused_at_once(tmp_path):
     """The poster lays a heading out at every width its design search tries: a 2,000-character one took 8 s, a
     20,000-character one over 4 GB. A title, heading, name or card line has at most 300 characters."""
-    started = time.perf_counter()
+    started = time.process_time()
     refused(tmp_path, GOOD.replace("heading: 树立远大信念", "heading: " + "树立远大信念，" * 300),
             "5:14: 'heading' has 2,100 characters; a title, heading, name or other line of display text may have at "
             "most 300 (move the rest into a paragraph)")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     at_the_limit = GOOD.replace("title: 标题", "title: " + "标" * model.MAX_LINE_CHARS)
     root, text = load.load(write(tmp_path, at_the_limit, "ok.yaml"), "ok.yaml")
     assert len(model.validate(root, text, "ok.yaml", "ok").title) == model.MAX_LINE_CHARS

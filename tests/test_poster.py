@@ -371,9 +371,9 @@ def test_text_that_cannot_cover_less_than_the_page_is_refused_before_any_layout(
             "sections": [{"heading": line, "subheading": line, "poster_line": line, "paragraphs": ["正文。"]}
                          for _ in range(100)]}
     source = write_source(tmp_path, data)
-    started = time.perf_counter()
+    started = time.process_time()
     result = run_build(source, "--only", "poster", "--out", tmp_path / "out")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert (result.code, result.err) == (1, (
         f"{shown_path(source)}: the poster cannot fit 100 sections on one A3 portrait page at a legible size "
         "(practice text 11.9 pt): its text alone would cover 19.0 times the page at that size; shorten the title, "
