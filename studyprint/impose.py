@@ -61,6 +61,7 @@ def booklet(handout: bytes) -> bytes:
         sheet.obj.StructParents = number
         ops: list = []
         sheet_parents = Array()
+        links = Array()
         for slot, page in enumerate((left, right)):
             if page is None:
                 continue
@@ -72,7 +73,10 @@ def booklet(handout: bytes) -> bytes:
                                                         pikepdf.Operator("cm")))
             ops.extend(_shifted(contents[page - 1], offset))
             ops.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("Q")))
+            links.extend(_moved_links(originals[page - 1].obj, sheet.obj, margin + slot * width))
         sheet.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        if links:
+            sheet.obj.Annots = links
         parents[("sheet", number)] = sheet_parents
     del pdf.pages[:len(originals)]
     _retarget_structure(pdf, [p.obj for p in originals], placed, parents, len(sides))
@@ -83,6 +87,20 @@ def booklet(handout: bytes) -> bytes:
     pdf.save(out, deterministic_id=True, compress_streams=True, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
+
+
+def _moved_links(page: pikepdf.Object, sheet: pikepdf.Object, dx: float) -> list[pikepdf.Object]:
+    """The page's link annotations, moved with its content to their place on the sheet."""
+    moved = []
+    for annotation in page.get("/Annots", Array()):
+        if annotation.get("/Subtype") != Name.Link:
+            raise ImposeError("the handout has an annotation that is not a link")
+        x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+        annotation.Rect = Array([x0 + dx, y0, x1 + dx, y1])
+        if "/P" in annotation:
+            annotation.P = sheet
+        moved.append(annotation)
+    return moved
 
 
 def _parent_arrays(pdf: pikepdf.Pdf) -> dict:
@@ -137,8 +155,14 @@ def _retarget_structure(pdf: pikepdf.Pdf, originals: list, placed: dict, parents
                 stack.append(kid)
                 new_kids.append(kid)
         element.K = new_kids
+    # the links' entries (keys past the handout's pages, so past the sheets' too) are kept as they are
+    pages = {int(page.StructParents) for page in originals if "/StructParents" in page}
+    old = root.ParentTree.Nums
+    links = [(int(k), v) for k, v in zip(old[::2], old[1::2], strict=True) if int(k) not in pages]
     nums = Array()
     for number in range(sheets):
         nums.extend([number, pdf.make_indirect(Array(parents[("sheet", number)]))])
+    for key, link in links:
+        nums.extend([key, link])
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = sheets
+    root.ParentTreeNextKey = max([sheets, *(key + 1 for key, _ in links)])

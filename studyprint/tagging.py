@@ -26,6 +26,7 @@ BLOCKS = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6"})
 GROUPS = {"Sect": "Sect", "Art": "Sect", "BlockQuote": "BlockQuote", "L": "L"}  # a poster card is a Sect too
 # Elements that only group others: dropped, their children taken by their parent.
 TRANSPARENT = frozenset({"Div", "NonStruct", "Part", "Span"})
+PRINT_FLAG = 4  # an annotation's /F bit: print it
 
 
 class TagError(Exception):
@@ -40,10 +41,18 @@ class Content:
     mcid: int
 
 
+@dataclass(frozen=True)
+class Annotation:
+    """A link annotation a Link element holds (an OBJR kid): its page and its object."""
+
+    page: int
+    ref: tuple[int, int]
+
+
 @dataclass
 class Element:
     role: str
-    kids: list[Element | Content] = field(default_factory=list)
+    kids: list[Element | Content | Annotation] = field(default_factory=list)
     alt: str | None = None  # a figure's alternative text
     layout: Dictionary | None = None  # a figure's layout attributes (its bounding box)
 
@@ -51,7 +60,7 @@ class Element:
         for kid in self.kids:
             if isinstance(kid, Content):
                 yield kid
-            else:
+            elif isinstance(kid, Element):
                 yield from kid.contents()
 
     def elements(self) -> Iterator[Element]:
@@ -144,7 +153,11 @@ def _mirror(element: Dictionary, page: int, pages: dict, tagged: set[Content]) -
             tagged.add(content)
             mirrored.kids.append(content)
         elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
-            raise TagError("WeasyPrint's tree holds an annotation (a link or a form field): not supported")
+            if mirrored.role not in ("Link", "Span") or kid.Obj.get("/Subtype") != Name.Link:
+                raise TagError("WeasyPrint's tree holds an annotation that is not a link (a form field): not "
+                               "supported")
+            mirrored.role = "Link"  # WeasyPrint tags the part of a link on a line of its own as a Span
+            mirrored.kids.append(Annotation(_page_of(kid, pages) if "/Pg" in kid else page, kid.Obj.objgen))
         elif isinstance(kid, Dictionary):
             kid_page = _page_of(kid, pages) if "/Pg" in kid else page
             mirrored.kids.append(_mirror(kid, kid_page, pages, tagged))
@@ -200,25 +213,61 @@ def logical(children: list[Element]) -> Element:
     return Element("Document", [x for child in children for x in _convert(child)])
 
 
+def _text(element: Element) -> list[Element | Content | Annotation]:
+    """An inline element's marked content, flattened, with its links kept as Link elements; beside a link, the
+    runs of plain text are Spans, so that every element holds one stretch of the text in reading order (a
+    checker that reads an element's own content before its children's would read a P's text past its links)."""
+    found: list[Element | Content | Annotation] = []
+    for kid in element.kids:
+        if isinstance(kid, Element) and kid.role == "Link":
+            found.append(Element("Link", _link_kids(kid)))
+        elif isinstance(kid, Element):
+            found.extend(_text(kid))
+        else:
+            found.append(kid)
+    if not any(isinstance(kid, Element) and kid.role == "Link" for kid in found):
+        return found
+    grouped: list[Element | Content | Annotation] = []
+    for kid in found:
+        if isinstance(kid, Element):
+            grouped.append(kid)
+        elif grouped and isinstance(grouped[-1], Element) and grouped[-1].role == "Span":
+            grouped[-1].kids.append(kid)
+        else:
+            grouped.append(Element("Span", [kid]))
+    return grouped
+
+
+def _link_kids(link: Element) -> list[Element | Content | Annotation]:
+    """A link's marked content and its annotation, flattened into one Link: WeasyPrint names the annotation in
+    the Link and again in a Span inside it, and one annotation has one parent."""
+    kids: list[Element | Content | Annotation] = []
+    for kid in link.kids:
+        for item in _link_kids(kid) if isinstance(kid, Element) else [kid]:
+            if item not in kids:
+                kids.append(item)
+    return kids
+
+
 def _convert(element: Element) -> list[Element]:
     if element.role in BLOCKS:
-        contents = list(element.contents())
-        return [Element(element.role, list(contents))] if contents else []
+        contents = _text(element)
+        return [Element(element.role, contents)] if contents else []
     if element.role == "LI":  # a list item: its label (the number or bullet), then its body
         kids = [x for kid in element.kids if isinstance(kid, Element) for x in _convert(kid)]
         label = [k for k in kids if k.role == "Lbl"]
         body = [k for k in kids if k.role != "Lbl"]
         return [Element("LI", [*label, Element("LBody", body)])] if body else []
     if element.role in ("Lbl", "LBody") and _inline(element):
-        contents = list(element.contents())
-        return [Element(element.role, list(contents))] if contents else []
+        contents = _text(element)
+        return [Element(element.role, contents)] if contents else []
     if element.role == "Figure":  # a drawing (the poster's QR code): kept whole, with its alternative text
         if not element.alt:
             raise TagError("WeasyPrint's tree holds a /Figure with no alternative text (an SVG needs a <title>)")
         return [Element("Figure", list(element.contents()), element.alt, element.layout)]
     if _inline(element):  # a <div> or <footer> holding text is a paragraph
-        contents = list(element.contents())
-        kids: list[Element | Content] = [Element("P", list(contents))] if contents else []
+        contents = _text(element)
+        kids: list[Element | Content | Annotation] = [Element("P", contents)] if contents else []
     else:
         kids = [x for kid in element.kids if isinstance(kid, Element) for x in _convert(kid)]
     if element.role in GROUPS:
@@ -231,7 +280,8 @@ def _convert(element: Element) -> list[Element]:
 def _inline(element: Element) -> bool:
     """True if the element's children come from lines of text (CSS: a block holds either blocks or lines;
     WeasyPrint tags a run of text, and an inline box such as <span>, as /Span)."""
-    return any(isinstance(kid, Content) or kid.role == "Span" for kid in element.kids)
+    return any(isinstance(kid, Content) or isinstance(kid, Element) and kid.role in ("Span", "Link")
+               for kid in element.kids)
 
 
 @dataclass
@@ -261,6 +311,7 @@ def write(pdf: pikepdf.Pdf, plan: Plan) -> None:
     root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     parents: list[list[pikepdf.Object | None]] = [[None] * sum(1 for c in plan.new_mcid if c.page == i)
                                                   for i in range(len(pages))]
+    linked: list[pikepdf.Object] = []  # the Link element of each annotation, by StructParent key past the pages'
 
     def build(element: Element, parent: pikepdf.Object) -> pikepdf.Object:
         made = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + element.role), P=parent))
@@ -275,6 +326,10 @@ def write(pdf: pikepdf.Pdf, plan: Plan) -> None:
         for kid in element.kids:
             if isinstance(kid, Element):
                 kids.append(build(kid, made))
+                continue
+            if isinstance(kid, Annotation):
+                kids.append(_link_annotation(pdf, kid, pages, len(pages) + len(linked)))
+                linked.append(made)
                 continue
             mcid = plan.new_mcid.get(kid)
             if mcid is None:
@@ -292,6 +347,21 @@ def write(pdf: pikepdf.Pdf, plan: Plan) -> None:
     for i, page in enumerate(pages):
         page.StructParents = i
         nums.extend([i, pdf.make_indirect(Array(parents[i]))])
+    for key, link in enumerate(linked, len(pages)):
+        nums.extend([key, link])
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = len(pages)
+    root.ParentTreeNextKey = len(pages) + len(linked)
     pdf.Root.StructTreeRoot = root
+
+
+def _link_annotation(pdf: pikepdf.Pdf, kid: Annotation, pages: list, key: int) -> Dictionary:
+    """The OBJR of a link, its annotation given its key in the ParentTree and, for screen readers (PDF/UA),
+    a description: the address it leads to. The page's tab order follows the structure."""
+    annotation = pdf.get_object(kid.ref)
+    annotation.StructParent = key
+    annotation.F = PRINT_FLAG  # printed as shown (its border is none: nothing is drawn either way)
+    if "/Contents" not in annotation:
+        uri = annotation.get("/A", Dictionary()).get("/URI")
+        annotation.Contents = pikepdf.String(str(uri) if uri is not None else "link")
+    pages[kid.page].Tabs = Name.S
+    return Dictionary(Type=Name.OBJR, Obj=annotation, Pg=pages[kid.page])

@@ -17,6 +17,7 @@ replaces by a gap), so the PDF's text is the source text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -28,6 +29,8 @@ FLUSH_TOLERANCE_PT = 0.1  # a composed line may end this far from where the comp
 PX_PER_PT = 96 / 72
 PANGO_UNIT = 1 / 1024  # px: WeasyPrint hands Pango letter-spacing in these, truncated
 MAX_PIECES = 12_000  # spans in a handout's body: with 300,000 characters, 60 s and 1 GB (scripts/limits_bench.py)
+URL_LINK = re.compile(r"https?://[^\s/?#]+\.[^\s]+")  # an address a reader can follow
+ADDRESS_END = ".,;:!?'\")]}"  # sentence punctuation after an address, not part of it
 HYPHENATED_WORD_MAX = 30  # characters: a display word with a hyphen up to this long is kept on one line
 
 # --- display text -------------------------------------------------------------------------------------------------
@@ -173,7 +176,8 @@ class Composer:
         runs = [compose.Run(piece, bold) for piece, bold in emphasis.runs(text)]
         composed = compose.compose(runs, measure, indent)
         self.composed.append(composed)
-        html = "<br>".join(_line_html(composed, line, self.em_px) for line in composed.lines)
+        links = addresses(composed)
+        html = "<br>".join(_line_html(composed, line, self.em_px, links) for line in composed.lines)
         self.pieces += html.count("<span")
         if self.pieces > MAX_PIECES:
             raise OverBudget(f"the text is set in more than {MAX_PIECES:,} pieces (a Latin word, a number or a spaced "
@@ -260,6 +264,7 @@ class _Piece:
     spaced: bool  # takes the line's letter-spacing after each character
     left: float = 0.0  # margins, em
     right: float = 0.0
+    href: str | None = None  # the piece is (part of) a web or e-mail address: a link to it
 
     def html(self, em_px: float) -> str:
         style = ";".join(f"margin-{side}:{value * em_px:.3f}px"
@@ -267,7 +272,8 @@ class _Piece:
         attrs = (f' class="{" ".join(self.classes)}"' if self.classes else "") + (f' style="{style}"' if style else "")
         tag = "strong" if self.bold else "span"
         body = str(escape(self.text))
-        return f"<{tag}{attrs}>{body}</{tag}>" if attrs or self.bold else body
+        html = f"<{tag}{attrs}>{body}</{tag}>" if attrs or self.bold else body
+        return f'<a href="{escape(self.href)}">{html}</a>' if self.href else html
 
 
 def _piece(segment: compose.Segment) -> _Piece:
@@ -278,7 +284,27 @@ def _piece(segment: compose.Segment) -> _Piece:
     return _Piece(segment.text, classes, segment.bold, _spaced(segment))
 
 
-def _pieces(p: compose.Paragraph, line: compose.Line) -> list[_Piece]:
+def addresses(p: compose.Paragraph) -> dict[int, str]:
+    """The atoms of web and e-mail addresses, each with the link it is part of: a URL (http, https) or an e-mail
+    address, without the punctuation that ends a Latin sentence around it."""
+    words: dict[int, list[int]] = {}
+    for i, atom in enumerate(p.atoms):
+        if atom.kind in ("word", "alone") and atom.word >= 0:
+            words.setdefault(atom.word, []).append(i)
+    found = {}
+    for indices in words.values():
+        word = "".join(p.atoms[i].text for i in indices).strip(ADDRESS_END)
+        if URL_LINK.fullmatch(word):
+            href = word
+        elif compose.EMAIL.fullmatch(word) and "@" in word:
+            href = "mailto:" + word.strip("<>()")
+        else:
+            continue
+        found.update(dict.fromkeys(indices, href))
+    return found
+
+
+def _pieces(p: compose.Paragraph, line: compose.Line, links: dict[int, str]) -> list[_Piece]:
     """The line's segments as pieces, each junction given its composed width: what the letter-spacing does not
     give is a margin on a span beside it; a space between words ends the word's span, one between two Han
     characters is a span of its own."""
@@ -286,13 +312,14 @@ def _pieces(p: compose.Paragraph, line: compose.Line) -> list[_Piece]:
     out: list[_Piece] = []
     for n, segment in enumerate(line.segments):
         piece = _piece(segment)
+        piece.href = links.get(segment.start)
         if n:
             junction = p.junctions[segment.start]
             width = line.fit.junction(junction)
             before = out[-1]
             given = line.fit.tracking if before.spaced else 0.0
             if junction.kind == "space":
-                if "w" in before.classes:
+                if "w" in before.classes and not before.href:
                     before.text += " "
                 else:
                     before = _Piece(" ", ["w"], False, False)
@@ -311,8 +338,8 @@ def _pieces(p: compose.Paragraph, line: compose.Line) -> list[_Piece]:
     return out
 
 
-def _line_html(p: compose.Paragraph, line: compose.Line, em_px: float) -> str:
-    inner = "".join(piece.html(em_px) for piece in _pieces(p, line))
+def _line_html(p: compose.Paragraph, line: compose.Line, em_px: float, links: dict[int, str]) -> str:
+    inner = "".join(piece.html(em_px) for piece in _pieces(p, line, links))
     spacing = line.fit.tracking * em_px
     if abs(spacing) < PANGO_UNIT:
         return inner

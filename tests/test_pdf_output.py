@@ -21,7 +21,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import yaml
-from conftest import SOURCE, run_build
+from conftest import SOURCE, pdf_text, run_build
 from fontTools.ttLib import TTFont
 from PIL import Image
 from test_engines import disagreements
@@ -454,3 +454,48 @@ def test_booklet_and_pdfa_builds_are_byte_identical(tmp_path, a5, archival):
     source = archival["handout"].parent.parent / "six-principles.yaml"
     again = build(tmp_path / "pdfa", "--pdf-variant", "pdf/a-3b", source=source)
     assert [again[k].read_bytes() == archival[k].read_bytes() for k in ("handout", "poster")] == [True, True]
+
+
+# --- links ------------------------------------------------------------------------------------------------------
+
+LINKED = (
+    "title: 链接\nauthors:\n  - name: 作者\nsections:\n  - heading: 文档在哪里\n    paragraphs:\n"
+    "      - 最新版本的安装指南：参见 https://www.debian.org/releases/stable/installmanual。有问题可写信给 "
+    "<listmaster@lists.debian.org>，或者访问 https://lists.debian.org/ 的存档。\n"
+    "      - 没有地址的段落。\n")
+
+
+@pytest.fixture(scope="session")
+def linked(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("links")
+    source = folder / "links.yaml"
+    source.write_text(LINKED, encoding="utf-8")
+    return build(folder / "out", "--paper", "A5", "--booklet", "--only", "handout", source=source)
+
+
+def link_annotations(path: Path) -> list[tuple[int, str, str]]:
+    """(page, URI, /Contents) of every annotation, in page order."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return [(n, str(a.A.URI), str(a.Contents)) for n, page in enumerate(pdf.pages, 1)
+                for a in page.get("/Annots", []) if a.Subtype == "/Link" and int(a.F) == 4]
+
+
+@pytest.mark.parametrize("which", ["handout", "booklet"])
+def test_addresses_in_the_text_are_links_a_screen_reader_finds(linked, which):
+    """A web or e-mail address is a link over each of its pieces (an address broken over two lines leads to the
+    whole address from both), described by the address, printed with the page, in the structure tree as a Link
+    element, and moved with its page onto the booklet's sheet: outloud's LNK-010 ('printed as text with no link
+    annotation') and every other check of both validators pass."""
+    links = {(uri, contents) for _, uri, contents in link_annotations(linked[which])}
+    assert links == {("https://www.debian.org/releases/stable/installmanual",
+                      "https://www.debian.org/releases/stable/installmanual"),
+                     ("mailto:listmaster@lists.debian.org", "mailto:listmaster@lists.debian.org"),
+                     ("https://lists.debian.org/", "https://lists.debian.org/")}
+    assert validator_problems(linked[which]) == []
+    assert "".join(pdf_text(linked[which])).count("https://") == 2  # the text as printed: links add none
+
+
+def test_a_handout_without_addresses_has_no_annotations(built):
+    assert link_annotations(built["handout"]) == []
