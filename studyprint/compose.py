@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate
@@ -81,6 +82,7 @@ DOTTED = re.compile(r"(?<=[A-Za-z]{2})\.(?=[A-Za-z]{2})")
 EMAIL = re.compile(r"[<(]?[\w.+-]+@[\w-]+(\.[\w-]+)+[>),.;:]?")
 BLANK_RIGHT = CLOSE | STOPS  # marks whose blank half is on the right
 IDEOGRAPHIC_SPACE = "\u3000"
+COMBINING = frozenset({"Mn", "Me", "Mc"})  # Unicode categories of marks that combine with the character before
 
 
 class Run(NamedTuple):
@@ -247,6 +249,10 @@ def _tokens(runs: list[Run]) -> list[_Token]:
                 while j < n and classes[j] == kind:
                     j += 1
                 kind = {"latin": "word", "blank": "blank"}.get(kind, "mark")
+            # a tone mark or an accent stays with its base in one text node (alone, Pango draws it on a dotted
+            # circle, 1 em wide)
+            while j < n and unicodedata.category(text[j]) in COMBINING:
+                j += 1
             out.append(_Token(text[i:j], kind, run.bold, spaced, glued))
             spaced = glued = False
             i = j

@@ -192,6 +192,10 @@ class Validator:
                                "(write the character itself, not a \\u escape)"))
             elif category == "Cc" and ch not in "\t\n\r":
                 bad.append((i, f"control character U+{ord(ch):04X} is not allowed in text"))
+            elif category in ("Mn", "Mc", "Me") and (i == 0 or value[i - 1].isspace()):
+                name = unicodedata.name(ch, "a combining mark")
+                bad.append((i, f"U+{ord(ch):04X} ({name}) is a mark that combines with the character before it, "
+                               "and there is none"))
         for i, ch in fonts.missing(value):
             if unicodedata.category(ch) not in ("Cc", "Cs"):
                 bad.append((i, fonts.no_glyph_message(ch)))

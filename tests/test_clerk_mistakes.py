@@ -88,6 +88,10 @@ CASES = {
         "title: 标题\n" + BODY + "k" * 900_000 + ": x\n",
         "8:900001: this line is not 'key: text': YAML found no ':' after what it read as a key (a key holds at "
         "most 1,024 characters); a text that goes on over several lines must be indented under its key\n"),
+    "a tone mark with no character before it (pasted alone; Pango would draw it on a dotted circle)": (
+        "title: 标题\n" + BODY.replace("正文。", "〪 正文。"),
+        "7:9: U+302A (IDEOGRAPHIC LEVEL TONE MARK) is a mark that combines with the character before it, and "
+        "there is none\n"),
     "a long unknown key": (
         "title: 标题\n" + BODY + "k" * 1_000 + ": x\n",
         "8:1: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk… (1,000 characters)'; expected one of: title, "

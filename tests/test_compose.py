@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+import unicodedata
 
 from conftest import MIXED_PIECES
 from hypothesis import given, settings
@@ -246,3 +247,12 @@ def test_a_word_as_long_as_a_paragraph_may_be_composes_in_linear_time():
     paragraph = c.compose([c.Run(word)], 38, 2)
     assert time.process_time() - started < 10
     assert "".join(s.text for line in paragraph.lines for s in line.segments).replace("-", "") == word
+
+
+def test_a_combining_mark_stays_with_its_base():
+    """An ideographic tone mark after a digit or a Han character is in the same text node as its base: alone,
+    Pango draws it on a dotted circle 1 em wide and the line no longer ends where it was composed (found by the
+    fuzzer)."""
+    for text in ("0〪", "中〪文", "pi\u0304n"):
+        paragraph = c.compose([c.Run(text)], 38, 2)
+        assert not any(unicodedata.category(a.text[0]) in ("Mn", "Me", "Mc") for a in paragraph.atoms), text
