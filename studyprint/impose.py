@@ -62,7 +62,8 @@ def booklet(handout: bytes) -> bytes:
         ops: list = []
         sheet_parents = Array()
         links = Array()
-        for slot, page in enumerate((left, right)):
+        # the earlier page first: a sheet side painted in reading order (its right half may come first)
+        for slot, page in sorted(enumerate((left, right)), key=lambda placed_page: placed_page[1] or 0):
             if page is None:
                 continue
             offset = len(sheet_parents)

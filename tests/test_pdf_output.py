@@ -499,3 +499,11 @@ def test_addresses_in_the_text_are_links_a_screen_reader_finds(linked, which):
 
 def test_a_handout_without_addresses_has_no_annotations(built):
     assert link_annotations(built["handout"]) == []
+
+
+def test_a_booklet_sheet_paints_its_pages_in_reading_order(tmp_path):
+    """On a sheet side the left page may come after the right one (8 | 1); painted left first, outloud found 46 %
+    of a side of Debian's FAQ chapter (7 pages) out of tag order (ORD-001). The earlier page is painted first."""
+    example = SOURCE.parent / "debian-faq-support.yaml"
+    booklet = build(tmp_path, "--paper", "A5", "--booklet", "--only", "handout", source=example)["booklet"]
+    assert validator_problems(booklet) == []
