@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +46,21 @@ MIXED_PIECES = [
     "--force", "/usr/share/doc/", "https://www.debian.org/", "99.9%", "GDP", " ", "　", "a", "x86-64", "vnpy.alpha",
     "user@lists.debian.org", "supercalifragilisticexpialidocious",
 ]
+
+
+@contextlib.contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """These environment variables set for the time of the block, then as they were."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def run_build(*argv: str | Path) -> Run:

@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import weasyprint
 import yaml
 from conftest import MINIMAL_SOURCE as GOOD
-from conftest import MIXED_PIECES, run_build
+from conftest import MIXED_PIECES, SOURCE, environment, run_build
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -243,20 +243,6 @@ def test_control_a_glyph_off_the_page_is_found(tmp_path):
     assert [line.split(":")[1].strip()[:5] for line in glyphs_off_the_page(path)] == ["'o' a", "'f' a", "'f' a"]
 
 
-@contextlib.contextmanager
-def environment(name: str, value: str):
-    earlier = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if earlier is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = earlier
-
-
-SOURCE_FILE = ROOT / "source" / "six-principles.yaml"
 EPOCH_MESSAGE = re.compile(r"SOURCE_DATE_EPOCH: '.*' is not a moment: give whole seconds since 1970-01-01 as ASCII "
                            r"digits, at most 253402300799 \(9999-12-31\), or unset it\n", re.DOTALL)
 
@@ -270,10 +256,10 @@ def test_fuzz_source_date_epoch(value):
     """Any value a CI job may set: a date for the PDFs, or one line saying why not; never a traceback."""
     if "\x00" in value:
         return  # the environment cannot hold it
-    with environment("SOURCE_DATE_EPOCH", value):
-        result = run_build(SOURCE_FILE, "--check")
+    with environment(SOURCE_DATE_EPOCH=value):
+        result = run_build(SOURCE, "--check")
         if result.code == 0:
-            [article] = read_sources([SOURCE_FILE])
+            [article] = read_sources([SOURCE])
             created = created_date(article)
             assert created is None or re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created)
         else:

@@ -3,16 +3,13 @@ structure checks, compact, black ink only for text, print-ready page boxes, meta
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +18,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import yaml
-from conftest import SOURCE, pdf_text, run_build
+from conftest import SOURCE, environment, pdf_text, run_build
 from fontTools.ttLib import TTFont
 from PIL import Image
 from test_engines import disagreements
@@ -36,20 +33,6 @@ NS = {"dc": "http://purl.org/dc/elements/1.1/", "rdf": "http://www.w3.org/1999/0
 # pdfua 0.1.3's empty-heading rule calls getattr(.., "is_integer") on a pikepdf Array, which raises ValueError
 # for any heading whose /K is an array (every heading of more than one text run, WeasyPrint's own too).
 PDFUA_BROKEN_RULES = {"UA-14-001"}
-
-
-@contextlib.contextmanager
-def environment(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def build(out: Path, *options: str, source: Path = SOURCE) -> dict[str, Path]:
