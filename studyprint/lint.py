@@ -174,11 +174,4 @@ def _holds(text: str, expected: list[str], tags: list[str], shown: str) -> bool:
 
 def _apply(text: str, found: list[Finding]) -> str:
     """The text with every fixable finding replaced (of overlapping ones, the first)."""
-    out, done = [], 0
-    for f in sorted(found):
-        if f.replacement is None or f.start < done:
-            continue
-        out += [text[done:f.start], f.replacement]
-        done = f.end
-    out.append(text[done:])
-    return "".join(out)
+    return punctuation.replace_spans(text, [(f.start, f.end, f.replacement) for f in sorted(found)])

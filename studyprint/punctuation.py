@@ -106,12 +106,18 @@ def fix_text(text: str) -> str:
 
 def apply(text: str, found: list[Edit]) -> str:
     """The text with every fixable edit made (of overlapping ones, the first)."""
+    return replace_spans(text, [(edit.start, edit.end, edit.new) for edit in sorted(found)])
+
+
+def replace_spans(text: str, changes: list[tuple[int, int, str | None]]) -> str:
+    """The text with text[start:end] replaced by each change's new text, taken in order: a change without one
+    (None), or overlapping one already made, is passed over."""
     out, done = [], 0
-    for edit in sorted(found):
-        if edit.new is None or edit.start < done:
+    for start, end, new in changes:
+        if new is None or start < done:
             continue
-        out += [text[done:edit.start], edit.new]
-        done = edit.end
+        out += [text[done:start], new]
+        done = end
     out.append(text[done:])
     return "".join(out)
 
