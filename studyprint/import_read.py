@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import codecs
 import io
-import os
 import re
-import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -26,7 +24,7 @@ from readability import Document
 from readability.readability import Unparseable
 
 from .errors import fail
-from .load import MAX_SOURCE_BYTES
+from .load import MAX_SOURCE_BYTES, read_regular
 
 # A Word document holds its pictures too: it may be larger than a source, but its text part may not be huge.
 MAX_DOCX_BYTES = 20 * MAX_SOURCE_BYTES
@@ -79,21 +77,10 @@ def read(path: Path, shown: str) -> Input:
 
 def read_bytes(path: Path, shown: str, limit: int) -> bytes:
     """The file's bytes: a regular, non-empty file of at most `limit` bytes (a bigger one is not read)."""
-    try:
-        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
-            info = os.fstat(f.fileno())
-            if stat.S_ISDIR(info.st_mode):
-                raise fail(shown, "is a folder, not a file")
-            if not stat.S_ISREG(info.st_mode):
-                raise fail(shown, "is not a regular file")
-            data = f.read(limit + 1)
-    except IsADirectoryError:
-        raise fail(shown, "is a folder, not a file") from None
-    except OSError as e:
-        raise fail(shown, f"cannot read the file: {e.strerror or e}") from None
+    data, size = read_regular(path, shown, limit, what="file")
     if len(data) > limit:
-        raise fail(shown, f"the file is {max(info.st_size, len(data)):,} bytes; import reads at most {limit:,} "
-                          "bytes (a study article is 10-50 KB)")
+        raise fail(shown, f"the file is {size:,} bytes; import reads at most {limit:,} bytes (a study article is "
+                          "10-50 KB)")
     if not data:
         raise fail(shown, "the file is empty; there is no article to import")
     return data

@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import legacy, mistakes
-from .errors import Problem, UserError, capped
+from .errors import Problem, UserError, capped, fail
 
 MAX_SOURCE_BYTES = 1_000_000  # about 300 pages of handout; a study article is 10-50 KB
 MAX_DEPTH = 20  # nesting of lists and mappings; a valid source needs 4
@@ -71,37 +71,46 @@ class _StrictComposer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _problem(shown: str, message: str) -> UserError:
-    return UserError([Problem(shown, None, None, message)])
+def link_out_of(path: Path, folder: Path) -> Path | None:
+    """Where a symbolic link leads when that is outside the folder (None: not a link, inside, dangling or a loop,
+    which opening it says). A source from a pull request must not make the build read, and echo in its messages,
+    a file elsewhere such as /etc/passwd."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return None if target.is_relative_to(folder.resolve()) else target
 
 
-def read_bytes(path: Path, shown: str) -> bytes:
-    """The file's bytes, refusing what is not a regular file or is too big (without reading it all), and a
-    symlink that leads out of its folder (a source from a pull request must not make the build read, and
-    echo in its messages, a file elsewhere such as /etc/passwd)."""
-    if path.is_symlink():
-        try:
-            target = path.resolve(strict=True)
-            outside = not target.is_relative_to(path.absolute().parent.resolve())
-        except (OSError, RuntimeError):
-            target, outside = path, False  # a dangling link or a loop: open() below says which
-        if outside:
-            raise _problem(shown, f"is a symbolic link to {target}, outside its folder; copy the file instead")
+def read_regular(path: Path, shown: str, limit: int, what: str = "source file") -> tuple[bytes, int]:
+    """At most limit + 1 bytes of a regular file, and its size: a folder, a FIFO or a device (never waited on) or
+    a file that cannot be read is a UserError naming it."""
     try:
         with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
             info = os.fstat(f.fileno())
             if stat.S_ISDIR(info.st_mode):
-                raise _problem(shown, "is a folder, not a source file")
+                raise fail(shown, f"is a folder, not a {what}")
             if not stat.S_ISREG(info.st_mode):
-                raise _problem(shown, "is not a regular file")
-            data = f.read(MAX_SOURCE_BYTES + 1)
+                raise fail(shown, "is not a regular file")
+            data = f.read(limit + 1)
     except IsADirectoryError:
-        raise _problem(shown, "is a folder, not a source file") from None
+        raise fail(shown, f"is a folder, not a {what}") from None
     except OSError as e:
-        raise _problem(shown, f"cannot read the file: {e.strerror or e}") from None
+        raise fail(shown, f"cannot read the file: {e.strerror or e}") from None
+    return data, max(info.st_size, len(data))
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    """A source's bytes, refusing what is not a regular file or is too big (without reading it all), and a
+    symlink that leads out of its folder."""
+    target = link_out_of(path, path.absolute().parent)
+    if target is not None:
+        raise fail(shown, f"is a symbolic link to {target}, outside its folder; copy the file instead")
+    data, size = read_regular(path, shown, MAX_SOURCE_BYTES)
     if len(data) > MAX_SOURCE_BYTES:
-        size = max(info.st_size, len(data))
-        raise _problem(shown, f"the file is {size:,} bytes; a source may be at most {MAX_SOURCE_BYTES:,} bytes")
+        raise fail(shown, f"the file is {size:,} bytes; a source may be at most {MAX_SOURCE_BYTES:,} bytes")
     return data
 
 
@@ -112,12 +121,12 @@ def read_text(path: Path, shown: str) -> str:
 
 def decode(data: bytes, shown: str) -> str:
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise _problem(shown, _convert_hint("UTF-32", shown))
+        raise fail(shown, _convert_hint("UTF-32", shown))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _problem(shown, _convert_hint("UTF-16", shown))
+        raise fail(shown, _convert_hint("UTF-16", shown))
     utf16 = _looks_utf16(data)
     if utf16:
-        raise _problem(shown, _convert_hint(utf16, shown))
+        raise fail(shown, _convert_hint(utf16, shown))
     if b"\0" in data:
         at = data.index(b"\0")
         line, column = _byte_position(data, at)
@@ -199,9 +208,9 @@ def compose(text: str, shown: str) -> Node:
         message = mistakes.syntax(mark, e.context, text) or _syntax_message(e)
         raise UserError(_explained(misread, _at(shown, mark, message))) from None
     except yaml.YAMLError as e:  # not raised by PyYAML 6 for str input; kept as a safety net
-        raise _problem(shown, f"YAML error: {e}") from None
+        raise fail(shown, f"YAML error: {e}") from None
     except RecursionError:
-        raise _problem(shown, f"lists and mappings are nested more than {MAX_DEPTH} deep") from None
+        raise fail(shown, f"lists and mappings are nested more than {MAX_DEPTH} deep") from None
     if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
         raise UserError([Problem(shown, 1, 1, "the file is empty; a source needs at least "
                                                "'title', 'authors' and 'sections'")])
