@@ -631,12 +631,9 @@ def fit(page: PosterPage, what: Content, galley_html: Callable[[list[dict[str, o
     started = time.perf_counter()
     covered = least_text_area(what.without_chosen_keys(), page) / (page.area_width_mm * page.area_height_mm * MM * MM)
     if covered > 1:
-        n = len(what.cards)
-        floor = replace(page, scale=page.floor_scale())
-        raise DoesNotFit(f"the poster cannot fit {n} section{'s' if n != 1 else ''} on one {page.size} "
-                         f"{page.orientation} page at a legible size (practice text {floor.practice_pt():.1f} pt): its "
-                         f"text alone would cover {covered:.1f} times the page at that size; shorten the title, "
-                         "headings, practices and poster_line sentences or keep fewer sections")
+        raise DoesNotFit(f"{_cannot_fit(len(what.cards), page)}: its text alone would cover {covered:.1f} times the "
+                         "page at that size; shorten the title, headings, practices and poster_line sentences or keep "
+                         "fewer sections")
     paragraphs, ids = galley(what)
     measured = widths(pdf.layout(galley_html(paragraphs, galley_css(what))), ids)
     names = [c.heading if len(c.heading) <= NAMED_CHARS else c.heading[:NAMED_CHARS] + "…" for c in what.cards]
@@ -667,7 +664,6 @@ def fit(page: PosterPage, what: Content, galley_html: Callable[[list[dict[str, o
 def too_much_message(texts: Texts, page: PosterPage, names: list[str], misfits: list[Misfit]) -> str:
     """What does not fit at the legibility floor, and what would: the other orientation, fewer sections."""
     n = len(texts.cards)
-    floor = replace(page, scale=page.floor_scale())
     heights = [m for m in misfits if m.height_pt < math.inf]
     if heights:
         worst = min(heights, key=lambda m: m.height_pt)
@@ -683,6 +679,11 @@ def too_much_message(texts: Texts, page: PosterPage, names: list[str], misfits: 
     fewer = next((m for m in range(n - 1, 0, -1) if not isinstance(search(texts.first(m), page, names), list)), 0)
     if fewer:
         remedies.append(f"keep at most {fewer} section{'s' if fewer > 1 else ''}")
-    return (f"the poster cannot fit {n} section{'s' if n != 1 else ''} on one {page.size} {page.orientation} page "
-            f"at a legible size (practice text {floor.practice_pt():.1f} pt): {why}; "
+    return (f"{_cannot_fit(n, page)}: {why}; "
             f"{', '.join(remedies[:-1])}{' or ' if len(remedies) > 1 else ''}{remedies[-1]}")
+
+
+def _cannot_fit(n: int, page: PosterPage) -> str:
+    floor = replace(page, scale=page.floor_scale())
+    return (f"the poster cannot fit {n} section{'s' if n != 1 else ''} on one {page.size} {page.orientation} page "
+            f"at a legible size (practice text {floor.practice_pt():.1f} pt)")
