@@ -224,13 +224,6 @@ class Validator:
             found.append(start if at < 0 else start + at)
         return found
 
-    def texts(self, node: Node, key: str) -> tuple[str, ...] | None:
-        items = self._items(node, key)
-        if items is None:
-            return None
-        values = [self.text_value(item, key) for item in items]
-        return tuple(v for v in values if v is not None)
-
     def body_text(self, node: Node, key: str) -> str | None:
         """A text that is set as body text: it may hold **emphasis**, in pairs."""
         self.body_texts_seen += 1
