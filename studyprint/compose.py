@@ -400,7 +400,7 @@ def _inside_word(atoms: list[Atom], j: int, link: str) -> Junction:
     end = 0.0
     if link == "hyphen":
         # what the hyphen adds after the few letters its shape may depend on (not the whole word: quadratic)
-        head, bold = _word_before(atoms, j)[-SHAPING_CONTEXT:], atoms[j].bold
+        head, bold = _word_before(atoms, j, SHAPING_CONTEXT), atoms[j].bold
         end = shaping.advance(head + HYPHEN, bold) - shaping.advance(head, bold)
     return Junction("join", breakable=True, penalty=BREAK_PENALTIES[link], end=end)
 
@@ -430,12 +430,13 @@ def junctions_of(parts: _Atoms) -> list[Junction]:
     return found
 
 
-def _word_before(atoms: list[Atom], j: int) -> str:
-    """The text of the word atoms[j] belongs to, before j."""
-    i = j
-    while i > 0 and atoms[i - 1].word == atoms[j].word:
+def _word_before(atoms: list[Atom], j: int, chars: int) -> str:
+    """The last `chars` characters before j of the word atoms[j] belongs to."""
+    i, found = j, 0
+    while i > 0 and atoms[i - 1].word == atoms[j].word and found < chars:
         i -= 1
-    return "".join(a.text for a in atoms[i:j])
+        found += len(atoms[i].text)
+    return "".join(a.text for a in atoms[i:j])[-chars:]
 
 
 def _keep_two_on_last_line(atoms: list[Atom], found: list[Junction], room: float = math.inf) -> None:
