@@ -296,7 +296,7 @@ def addresses(p: compose.Paragraph) -> dict[int, str]:
         word = "".join(p.atoms[i].text for i in indices).strip(ADDRESS_END)
         if URL_LINK.fullmatch(word):
             href = word
-        elif compose.EMAIL.fullmatch(word) and "@" in word:
+        elif compose.EMAIL.fullmatch(word):
             href = "mailto:" + word.strip("<>()")
         else:
             continue
