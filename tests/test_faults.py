@@ -292,6 +292,14 @@ def processes_left_in_session(leader: int) -> list[str]:
         time.sleep(0.1)
 
 
+def two_sources_in_workers(tmp_path: Path, out: Path, jobs: int, *extra: str) -> list[str]:
+    """build.py on six-principles and a copy of it, in `jobs` worker processes, without the cache."""
+    other = tmp_path / "other.yaml"
+    other.write_bytes(SOURCE.read_bytes())
+    return [sys.executable, str(ROOT / "build.py"), str(SOURCE), str(other), "--out", str(out), "-q", "--no-cache",
+            "--jobs", str(jobs), *extra]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_sigterm_stops_the_build_and_leaves_nothing_behind(tmp_path, reference, jobs):
     """A CI job cancelled sends SIGTERM to the build's process group: the build says so and exits 143, the earlier
@@ -303,10 +311,7 @@ def test_sigterm_stops_the_build_and_leaves_nothing_behind(tmp_path, reference, 
     for name, data in reference.items():
         (out / name).write_bytes(data + b"% earlier build\n")
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    other = tmp_path / "other.yaml"
-    other.write_bytes(SOURCE.read_bytes())
-    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(SOURCE), str(other), "--out", str(out),
-                              "-q", "--no-cache", "--jobs", str(jobs)], cwd=ROOT,
+    build = subprocess.Popen(two_sources_in_workers(tmp_path, out, jobs), cwd=ROOT,
                              env=dict(os.environ, TMPDIR=str(temp)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              start_new_session=True)
     rendering_under_way(temp, build)
@@ -322,10 +327,7 @@ def test_a_build_in_worker_processes_leaves_nothing_in_the_temp_folder(tmp_path)
     """Workers of --jobs leave by os._exit, past the clean-up of WeasyPrint's font folder: the parent removes it."""
     temp = tmp_path / "tmp"
     temp.mkdir()
-    other = tmp_path / "other.yaml"
-    other.write_bytes(SOURCE.read_bytes())
-    done = subprocess.run([sys.executable, str(ROOT / "build.py"), str(SOURCE), str(other), "--out",
-                           str(tmp_path / "out"), "-q", "--no-cache", "--jobs", "2"], cwd=ROOT,
+    done = subprocess.run(two_sources_in_workers(tmp_path, tmp_path / "out", 2), cwd=ROOT,
                           env=dict(os.environ, TMPDIR=str(temp)), capture_output=True, text=True, timeout=300)
     assert (done.returncode, done.stderr) == (0, "")
     assert list(temp.iterdir()) == []
@@ -344,10 +346,7 @@ def test_jobs_work_with_a_temp_folder_too_deep_for_the_fork_servers_socket(tmp_p
     fork server's, and `--jobs 2` failed with 'AF_UNIX path too long'. Workers are then spawned instead."""
     temp = tmp_path / ("t" * (100 - len(str(tmp_path))))
     temp.mkdir()
-    other = tmp_path / "other.yaml"
-    other.write_bytes(SOURCE.read_bytes())
-    done = subprocess.run([sys.executable, str(ROOT / "build.py"), str(SOURCE), str(other), "--out",
-                           str(tmp_path / "out"), "-q", "--no-cache", "--jobs", "2", "--only", "poster"], cwd=ROOT,
+    done = subprocess.run(two_sources_in_workers(tmp_path, tmp_path / "out", 2, "--only", "poster"), cwd=ROOT,
                           env=dict(os.environ, TMPDIR=str(temp)), capture_output=True, text=True, timeout=300)
     assert (done.returncode, done.stderr) == (0, "")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["other-poster.pdf", "six-principles-poster.pdf"]
